@@ -1,0 +1,49 @@
+"""Turn results into what people read: JSON for machines, plain text for terminals."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from .models import Document, Item, Section
+
+
+def item_dict(item: Item) -> dict:
+    out = dataclasses.asdict(item)
+    out["lines"] = list(item.lines)
+    return out
+
+
+def section_dict(section: Section) -> dict:
+    return {"title": section.title, "level": section.level, "lines": list(section.lines),
+            "history": section.history, "items": [item_dict(i) for i in section.items],
+            "children": [section_dict(c) for c in section.children]}
+
+
+def document_dict(doc: Document) -> dict:
+    """The parse result as plain data (the raw lines are left out: they are the source file)."""
+    return {"source": doc.source, "sha256": doc.sha256, "family": doc.family, "org": doc.org,
+            "affair": doc.affair, "form": doc.form, "number": doc.number, "title": doc.title,
+            "published": doc.published, "sections": [section_dict(s) for s in doc.sections]}
+
+
+def to_json(data, indent: int | None = 1) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=indent)
+
+
+def document_text(doc: Document, values: bool = True) -> str:
+    """An outline of the form tree for a terminal."""
+    out = [f"{doc.source}: {doc.org or '?'} / {doc.affair or '?'} / {doc.form or '?'}"
+           f" (評価書番号 {doc.number or '-'}, 公表日 {doc.published or '-'})"]
+
+    def walk(section: Section, depth: int) -> None:
+        out.append(f"{'  ' * depth}{section.title}  [{section.lines[0]}-{section.lines[1]}]")
+        if values:
+            for item in section.items:
+                shown = item.selected or ", ".join(item.checked) or item.value.replace("\n", " ")
+                out.append(f"{'  ' * (depth + 1)}- {item.label or '(text)'}: {shown[:80]}  [{item.lines[0]}-{item.lines[1]}]")
+        for child in section.children:
+            walk(child, depth + 1)
+
+    for s in doc.sections:
+        walk(s, 0)
+    return "\n".join(out)

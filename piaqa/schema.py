@@ -1,0 +1,208 @@
+"""The canonical form schema: one catalogue of the standard items of a 特定個人情報保護評価書.
+
+Each entry has a stable key, the Japanese label variants printed on the forms (全項目 and 重点項目
+number the same item differently: 委託先名 is ⑥ in one and ③ in the other, so labels are matched
+without their numbers), the Japanese words people use for it in questions, and English terms.
+Query understanding and answers key on it; nothing here is specific to one document.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .text import compact
+
+
+@dataclass(frozen=True)
+class FormItem:
+    key: str
+    labels: tuple[str, ...]  # label variants as printed, without ①②… and ※
+    en: tuple[str, ...] = ()  # English terms (lower case)
+    ja: tuple[str, ...] = ()  # other Japanese words for it in questions
+    within: tuple[str, ...] = ()  # the item only counts under a sub-section whose title has one of these
+    choice: bool = False  # a [選択肢] item: the answer is the selected option
+
+
+def _f(key, labels, en=(), ja=(), within=(), choice=False) -> FormItem:
+    return FormItem(key, tuple(labels), tuple(en), tuple(ja), tuple(within), choice)
+
+
+CATALOGUE: tuple[FormItem, ...] = (
+    # 表紙 (cover)
+    _f("cover.number", ["評価書番号"], ["assessment number", "number of the assessment"]),
+    _f("cover.title", ["評価書名"], ["assessment title", "title"]),
+    _f("cover.org", ["評価実施機関名"], ["implementing body", "organisation", "organization"]),
+    _f("cover.published", ["公表日"], ["published", "publication date", "publish"], ["公表"]),
+    _f("cover.approval", ["個人情報保護委員会承認日", "承認日"], ["approval date", "approved", "approve"], ["承認"]),
+    _f("cover.notes", ["特記事項"], ["special notes", "remarks"]),
+    # Ⅰ 基本情報
+    _f("jimu.name", ["事務の名称"], ["name of the affair", "business name"]),
+    _f("jimu.description", ["事務の内容"], ["business description", "what the work involves", "tasks", "duties"], ["事務内容", "業務内容"]),
+    _f("jimu.target_count", ["対象人数"], ["target population", "number of people covered", "population bracket"], ["人数"], choice=True),
+    _f("system.name", ["システムの名称"], ["system name", "systems"], ["システム"]),
+    _f("system.function", ["システムの機能"], ["system function", "functions"], ["機能"]),
+    _f("system.connections", ["他のシステムとの接続"], ["connect", "connection", "connected systems", "linked systems"], ["接続", "連携"]),
+    _f("file.name", ["特定個人情報ファイル名"], ["file name", "personal information file"], ["ファイル名"]),
+    _f("reason.necessity", ["事務実施上の必要性"], ["necessity", "why needed"], ["必要性"]),
+    _f("reason.merit", ["実現が期待されるメリット"], ["benefit", "merit", "expected benefits"], ["メリット"]),
+    _f("number_use.legal_basis", ["法令上の根拠"], ["legal basis", "law", "statute"], ["根拠", "法令"], within=("個人番号の利用",)),
+    _f("linkage.implemented", ["実施の有無"], ["information linkage", "implemented", "data exchange"], ["情報連携"], within=("情報連携",), choice=True),
+    _f("linkage.legal_basis", ["法令上の根拠"], ["legal basis"], ["根拠"], within=("情報連携",)),
+    _f("dept.name", ["部署"], ["department", "division in charge", "responsible department"], ["担当部署", "担当課"], within=("担当部署",)),
+    _f("dept.head", ["所属長の役職名", "所属長"], ["head of department", "job title", "manager"], ["所属長", "役職"]),
+    _f("other_bodies", ["他の評価実施機関"], ["other implementing bodies"]),
+    # Ⅱ 特定個人情報ファイルの概要
+    _f("file.type", ["ファイルの種類"], ["file type", "kind of file", "system file", "spreadsheet"], ["種類"], choice=True),
+    _f("file.subject_count", ["対象となる本人の数"], ["number of persons", "number of data subjects", "how many people"], ["本人の数"], choice=True),
+    _f("file.subject_scope", ["対象となる本人の範囲"], ["scope of data subjects", "who is covered"], ["本人の範囲"]),
+    _f("file.record_count", ["記録される項目"], ["number of items recorded", "recorded items bracket"], ["項目数"], choice=True),
+    _f("file.main_items", ["主な記録項目"], ["main recorded items", "recorded data", "data items"], ["記録項目"]),
+    _f("file.all_items", ["全ての記録項目"], ["all recorded items"]),
+    _f("validity", ["その妥当性", "妥当性"], ["justification", "validity", "why", "reason"], ["理由", "なぜ"]),
+    _f("file.start_date", ["保有開始日"], ["start of holding", "held since"], ["保有開始"]),
+    _f("file.dept", ["事務担当部署"], ["department in charge of the file"]),
+    _f("acquire.source", ["入手元"], ["source", "obtained from", "where obtained", "acquire from"], ["どこから", "入手先"]),
+    _f("acquire.method", ["入手方法"], ["how obtained", "method of acquisition"], ["入手手段"]),
+    _f("acquire.timing", ["入手の時期・頻度"], ["timing of acquisition", "frequency"], ["頻度", "時期"]),
+    _f("acquire.validity", ["入手に係る妥当性"], ["validity of acquisition"]),
+    _f("acquire.notice", ["本人への明示"], ["notice to the individual", "notification"], ["明示"]),
+    _f("use.purpose", ["使用目的"], ["purpose of use", "purpose"], ["目的"]),
+    _f("use.change_validity", ["変更の妥当性"], ["validity of change"]),
+    _f("use.actor", ["使用の主体"], ["who uses"], ["使用主体"]),
+    _f("use.dept", ["使用部署"], ["departments using", "offices using", "branch offices", "who uses the file"], ["使う部署"]),
+    _f("use.users", ["使用者数"], ["number of users", "staff using", "how many staff"], ["職員数", "何人"], choice=True),
+    _f("use.method", ["使用方法"], ["how used", "method of use"]),
+    _f("use.matching", ["情報の突合"], ["matching", "cross-check", "reconcile"], ["突合"]),
+    _f("use.statistics", ["情報の統計分析"], ["statistical analysis", "statistics"], ["統計"]),
+    _f("use.decisions", ["権利利益に影響を与え得る決定", "権利利益に影響を与える決定"], ["decisions affecting rights"]),
+    _f("use.start_date", ["使用開始日"], ["start of use"], ["使用開始"]),
+    _f("itaku.present", ["委託の有無"], ["outsourced", "outsourcing", "entrusted", "number of outsourced items"], ["委託件数", "委託"], choice=True),
+    _f("itaku.content", ["委託内容"], ["outsourced work", "what is outsourced", "contract"], ["委託業務"]),
+    _f("itaku.scope", ["取扱いを委託する特定個人情報ファイルの範囲"], ["scope of outsourced file"], ["委託範囲"], choice=True),
+    _f("itaku.handlers", ["委託先における取扱者数"], ["number of handlers at the contractor", "contractor staff"], ["取扱者数"], choice=True),
+    _f("itaku.delivery", ["委託先への特定個人情報ファイルの提供方法"], ["how data is given to the contractor"], ["提供方法"]),
+    _f("itaku.name_check", ["委託先名の確認方法"], ["how to confirm the contractor name"], ["確認方法"]),
+    _f("itaku.contractor_name", ["委託先名"], ["contractor", "vendor", "contract holder", "company", "outsourced to", "entrusted to"], ["委託先", "業者", "会社", "事業者"]),
+    _f("itaku.subcontract", ["再委託の有無"], ["subcontract", "re-delegate", "re-entrust", "subcontracting"], ["再委託"], choice=True),
+    _f("itaku.subcontract_permission", ["再委託の許諾方法"], ["subcontracting approval", "permission to subcontract"], ["許諾", "承認"]),
+    _f("itaku.subcontract_items", ["再委託事項"], ["subcontracted work", "what is subcontracted"], ["再委託内容"]),
+    _f("provide.present", ["提供・移転の有無"], ["provision", "transfer", "number of recipients", "provided to"], ["提供", "移転"], choice=True),
+    _f("provide.legal_basis", ["法令上の根拠"], ["legal basis"], ["根拠"], within=("提供・移転", "提供先", "移転先")),
+    _f("provide.purpose", ["提供先における用途", "移転先における用途"], ["use at the recipient", "why transferred", "purpose of transfer"], ["用途"]),
+    _f("provide.info", ["提供する情報", "移転する情報"], ["information provided", "information transferred"]),
+    _f("provide.subject_count", ["提供する情報の対象となる本人の数", "移転する情報の対象となる本人の数"], ["number of persons provided"], choice=True),
+    _f("provide.scope", ["提供する情報の対象となる本人の範囲", "移転する情報の対象となる本人の範囲"], ["scope of provision"]),
+    _f("provide.method", ["提供方法", "移転方法"], ["method of provision", "how provided"]),
+    _f("provide.timing", ["時期・頻度"], ["timing", "frequency"], ["頻度"]),
+    _f("storage.location", ["保管場所"], ["storage location", "where stored", "data centre", "data center", "server room", "building"], ["保管", "サーバ", "データセンター"]),
+    _f("storage.period", ["保管期間", "期間"], ["retention", "retention period", "how long kept", "keep", "retain"], ["保存期間", "保管期間", "何年"], within=("保管",), choice=True),
+    _f("storage.deletion", ["消去方法"], ["deletion", "erasure", "how deleted", "disposal"], ["消去", "廃棄", "削除"]),
+    _f("remarks", ["備考"], ["remarks", "notes"]),
+    # Ⅲ リスク対策
+    _f("risk.sufficient", ["リスクへの対策は十分か"], ["are measures sufficient", "rating", "sufficient"], ["十分"], choice=True),
+    _f("risk.measures", ["リスクに対する措置の内容"], ["measures", "countermeasures"], ["措置", "対策"]),
+    _f("risk.other", ["その他のリスク及びそのリスクに対する措置"], ["other risks"], ["その他のリスク"]),
+    _f("risk.deceased", ["死者の個人番号"], ["deceased", "dead people", "personal numbers of deceased"], ["死者", "死亡者"], choice=True),
+    _f("risk.technical", ["技術的対策"], ["technical measures", "technical safeguards"], choice=True),
+    _f("risk.physical", ["物理的対策"], ["physical measures", "physical safeguards"], choice=True),
+    _f("risk.nisc", ["NISC政府機関統一基準群", "政府機関統一基準群"], ["nisc", "government standards"], choice=True),
+    _f("risk.security_system", ["安全管理体制"], ["security management system"], choice=True),
+    _f("risk.security_rules", ["安全管理規程"], ["security rules"], choice=True),
+    _f("risk.backup", ["バックアップ"], ["backup"], choice=True),
+    _f("risk.incident", ["過去3年以内に、評価実施機関において、個人情報に関する重大事故が発生したか", "重大事故"], ["serious incident", "breach", "accident"], ["事故"], choice=True),
+    _f("risk.incident_measures", ["再発防止策の内容"], ["prevention of recurrence"], ["再発防止"]),
+    _f("risk.contract_rules", ["委託契約書中の特定個人情報ファイルの取扱いに関する規定"], ["contract clauses"], ["契約書"], choice=True),
+    _f("risk.contractor_check", ["情報保護管理体制の確認"], ["contractor selection", "certification", "privacy mark", "isms"], ["業者選定", "認証"]),
+    # Ⅳ その他のリスク対策
+    _f("audit.self_check", ["自己点検"], ["self-inspection", "self check"], ["点検"], choice=True),
+    _f("audit.audit", ["監査"], ["audit", "internal audit"], ["内部監査"], within=("監査",), choice=True),
+    _f("audit.detail", ["具体的なチェック方法", "具体的な内容", "具体的な方法"], ["details", "how"], ["具体的"]),
+    _f("training", ["従業者に対する教育・啓発"], ["training", "staff education", "awareness"], ["研修", "教育"], choice=True),
+    # Ⅴ 開示請求、問合せ
+    _f("disclosure.contact", ["請求先"], ["disclosure request", "where to request disclosure", "request for disclosure", "where to submit"], ["開示請求", "開示"]),
+    _f("disclosure.method", ["請求方法"], ["how to request"]),
+    _f("disclosure.fee", ["手数料等"], ["fee", "cost", "charge"], ["手数料", "有料", "無料"]),
+    _f("disclosure.file_register", ["個人情報ファイル簿の公表"], ["personal information file register"], ["ファイル簿"]),
+    _f("inquiry.contact", ["連絡先"], ["contact", "inquiry", "enquiry", "phone", "telephone", "email", "fax", "address"], ["問合せ", "問い合わせ", "電話", "電話番号", "メール", "FAX", "ファックス"]),
+    _f("inquiry.handling", ["対応方法"], ["how inquiries are handled"]),
+    # Ⅵ 評価実施手続
+    _f("procedure.date", ["実施日"], ["date carried out", "when conducted", "date"], ["実施日", "いつ"]),
+    _f("procedure.threshold", ["しきい値判断結果"], ["threshold determination", "threshold result", "mandatory"], ["しきい値", "義務付け"], choice=True),
+    _f("procedure.method", ["方法"], ["method", "how"], ["方法"], within=("意見の聴取", "第三者点検")),
+    _f("procedure.period", ["実施日・期間"], ["period of public comment"], ["期間"]),
+    _f("procedure.shortening", ["期間を短縮する特段の理由"], ["reason for shortening"]),
+    _f("procedure.opinions", ["主な意見の内容"], ["public comments", "opinions received", "public comment"], ["意見", "パブコメ"]),
+    _f("procedure.reflection", ["評価書への反映"], ["reflected", "how reflected"], ["反映"]),
+    _f("procedure.result", ["結果"], ["result", "outcome"], ["結果"], within=("第三者点検", "承認")),
+    _f("procedure.approval", ["個人情報保護委員会の承認"], ["approval by the personal information protection commission", "ppc approval"], ["承認"]),
+)
+
+SECTION_TITLES: tuple[str, ...] = (
+    "基本情報", "特定個人情報ファイルの概要", "特定個人情報ファイルの取扱いプロセスにおけるリスク対策",
+    "リスク対策", "その他のリスク対策", "開示請求、問合せ", "評価実施手続",
+)
+ANNEX_TITLES: tuple[str, ...] = ("事務の内容", "特定個人情報ファイル記録項目", "変更箇所")
+SUBSECTION_TITLES: tuple[str, ...] = (
+    "特定個人情報ファイルを取り扱う事務において使用するシステム", "特定個人情報ファイルを取り扱う事務",
+    "特定個人情報ファイル名", "特定個人情報ファイルを取り扱う理由", "個人番号の利用",
+    "情報提供ネットワークシステムによる情報連携", "評価実施機関における担当部署", "他の評価実施機関",
+    "基本情報", "特定個人情報の入手・使用", "特定個人情報ファイルの取扱いの委託", "特定個人情報の提供・移転",
+    "特定個人情報の保管・消去", "備考", "特定個人情報の入手", "特定個人情報の使用",
+    "情報提供ネットワークシステムとの接続", "監査", "従業者に対する教育・啓発", "その他のリスク対策",
+    "特定個人情報の開示・訂正・利用停止請求", "特定個人情報ファイルの取扱いに関する問合せ",
+    "基礎項目評価", "国民・住民等からの意見の聴取", "第三者点検", "個人情報保護委員会の承認",
+    "リスク対策", "評価実施手続",
+)
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_NUMBERING = re.compile(rf"^[\s{CIRCLED}]+|※|【[^】]*】|\s+")
+
+
+def label_core(label: str) -> str:
+    """A label without its number, ※ marks, 【…】 notes and spaces, NFKC'd, for matching.
+
+    >>> label_core(" ⑥委託先名 ※"), label_core("⑦再委託の有無　※")
+    ('委託先名', '再委託の有無')
+    """
+    return compact(_NUMBERING.sub("", label))
+
+
+@lru_cache(maxsize=1)
+def _by_label() -> dict[str, tuple[FormItem, ...]]:
+    table: dict[str, list[FormItem]] = {}
+    for entry in CATALOGUE:
+        for label in entry.labels:
+            table.setdefault(label_core(label), []).append(entry)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+def known_labels() -> tuple[str, ...]:
+    """Every label core in the catalogue, longest first (for prefix matching)."""
+    return tuple(sorted(_by_label(), key=len, reverse=True))
+
+
+def resolve(label: str, path: tuple[str, ...] = ()) -> FormItem | None:
+    """The catalogue entry for a printed label in its section path, or None.
+
+    >>> resolve("⑥委託先名").key, resolve("③委託先名").key
+    ('itaku.contractor_name', 'itaku.contractor_name')
+    >>> resolve("①法令上の根拠", ("Ⅱ", "5. 特定個人情報の提供・移転", "移転先1")).key
+    'provide.legal_basis'
+    """
+    core = label_core(label)
+    entries = _by_label().get(core, ()) or next(
+        (v for k, v in _by_label().items() if len(k) >= 8 and core.endswith(k) and len(core) <= 80), ())
+    context = compact(" ".join(path))
+    scoped = [e for e in entries if e.within and any(compact(w) in context for w in e.within)]
+    if scoped:
+        return scoped[0]
+    plain = [e for e in entries if not e.within]
+    return plain[0] if plain else None
+
+
+def by_key(key: str) -> FormItem:
+    for entry in CATALOGUE:
+        if entry.key == key:
+            return entry
+    raise KeyError(key)

@@ -1,0 +1,91 @@
+"""Text hygiene, done once and here only.
+
+Structure is found on raw text (NFKC would turn Ⅰ ① ２． into I 1 2.); citations keep raw text;
+`search_copy` is the only place NFKC is applied.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+TAG = re.compile(r"<[^>]*>")
+BLOCK_TAG = re.compile(r"</?(?:p|br|li|tr|ul|ol|div|table)\b[^>]*>", re.I)
+CHECKED_INPUT = re.compile(r"<input\b[^>]*\bchecked\b[^>]*>", re.I)
+CELL_TAG = re.compile(r"</?td\b[^>]*>", re.I)
+SPACES = re.compile(r"[ \t\u3000]+")
+DATE = re.compile(r"(?:令和|平成|昭和)\s*(?:元|[0-9０-９]{1,2})\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日")
+LIST_START = re.compile(r"^\s*(?:[・●○◆■※【＜<（(]|[0-9０-９]{1,2}\s*[．.、)）]|[①-⑳])")
+
+
+def is_blank(line: str) -> bool:
+    """A line of only spaces, tabs or U+3000 is blank.
+
+    >>> is_blank("\\u3000"), is_blank(" x")
+    (True, False)
+    """
+    return not line.strip(" \t\u3000\r")
+
+
+def strip_html(text: str) -> str:
+    """Drop HTML markup, keeping the text and a space where a block or cell ended.
+
+    >>> strip_html('<p>[<input type="checkbox"/> 委託する]</p><td>a</td>')
+    '[ 委託する] a'
+    """
+    text = CHECKED_INPUT.sub("○", text)
+    text = BLOCK_TAG.sub(" ", text)
+    text = CELL_TAG.sub(" ", text)
+    text = TAG.sub(" ", text)
+    text = html.unescape(text)
+    return SPACES.sub(" ", text).strip()
+
+
+def squeeze(text: str) -> str:
+    """Collapse runs of spaces, tabs and U+3000 into one space."""
+    return SPACES.sub(" ", text).strip()
+
+
+def join_wrapped(lines: list[str]) -> str:
+    """Join lines of one PDF cell without spaces; a line that starts a list item keeps its break.
+
+    >>> join_wrapped(["…国民", "年金に関する事務", "・次の項目"])
+    '…国民年金に関する事務\\n・次の項目'
+    """
+    out: list[str] = []
+    for line in (s.strip(" \t\u3000") for s in lines):
+        if not line:
+            continue
+        if out and not LIST_START.match(line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def search_copy(text: str) -> str:
+    """The normalised copy used for matching and search: HTML gone, NFKC, lower case.
+
+    >>> search_copy("Ⅱ　４．<p>ＡＢＣ</p>")
+    'ii 4. abc'
+    """
+    return squeeze(unicodedata.normalize("NFKC", strip_html(text))).casefold()
+
+
+def compact(text: str) -> str:
+    """search_copy without any whitespace: for comparing labels and values.
+
+    >>> compact("再委託 する ※")
+    '再委託する※'
+    """
+    return re.sub(r"\s+", "", search_copy(text))
+
+
+def find_date(text: str) -> str | None:
+    """The first Japanese-era date in `text`, as written.
+
+    >>> find_date("体裁修正平成31年4月17日")
+    '平成31年4月17日'
+    """
+    m = DATE.search(text)
+    return m.group(0) if m else None
