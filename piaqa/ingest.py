@@ -32,6 +32,11 @@ class Source:
     encoding: str
 
 
+def _garbled(text: str) -> bool:
+    odd = sum(1 for ch in text if "\ue000" <= ch <= "\uf8ff" or (ord(ch) < 32 and ch not in "\t\n\r\f"))
+    return odd * 100 > len(text)
+
+
 def decode(data: bytes, name: str) -> tuple[str, str]:
     """Decode bytes as UTF-8, else CP932; anything else is an InputError.
 
@@ -42,9 +47,12 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         raise InputError(name, "binary file (NUL bytes), not a text assessment; give a .txt or .pdf")
     for encoding in ("utf-8-sig", "cp932"):
         try:
-            return data.decode(encoding), encoding.replace("-sig", "")
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if encoding == "cp932" and _garbled(text):
+            break  # CP932 maps almost any bytes to something: private-use and control characters tell
+        return text, encoding.replace("-sig", "")
     raise InputError(name, "not UTF-8 or Shift_JIS/CP932 text; re-save it as UTF-8")
 
 

@@ -206,3 +206,20 @@ def by_key(key: str) -> FormItem:
         if entry.key == key:
             return entry
     raise KeyError(key)
+
+
+# Options the standard form prints for its choice items: a bare selected value is recognised by
+# these even where a document does not print the option list next to it.
+STANDARD_OPTIONS: tuple[str, ...] = (
+    "特に力を入れている", "十分である", "課題が残されている",
+    "特に力を入れて行っている", "十分に行っている", "十分に行っていない",
+    "特に力を入れて整備している", "十分に整備している", "十分に整備していない",
+    "特に力を入れて周知している", "十分に周知している", "十分に周知していない",
+    "特に力を入れて遵守している", "十分に遵守している", "十分に遵守していない",
+    "政府機関ではない", "定めている", "定めていない", "記録を残している", "記録を残していない",
+    "制限している", "制限していない", "行っている", "行っていない",
+    "委託する", "委託しない", "再委託する", "再委託しない", "実施する", "実施しない", "未定",
+    "保管している", "保管していない", "発生あり", "発生なし", "有料", "無料",
+    "システム用ファイル", "その他の電子ファイル(表計算ファイル等)",
+    "特定個人情報ファイルの全体", "特定個人情報ファイルの一部",
+)

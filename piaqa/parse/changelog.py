@@ -10,7 +10,7 @@ import re
 
 from ..models import Change, Item
 from ..schema import CIRCLED, resolve
-from ..text import find_date, is_blank, join_wrapped, squeeze, strip_html
+from ..text import DATE, find_date, is_blank, join_wrapped, squeeze, strip_html
 from .markers import CHANGELOG_HEADER
 
 Numbered = list[tuple[int, str]]  # (1-based line number, raw line)
@@ -21,8 +21,9 @@ MAX_DATE_LINE = 30
 
 
 def is_date_line(line: str) -> bool:
-    """A short line carrying a date (`平成31年4月17日`, `体裁修正平成31年4月17日`)."""
-    return bool(find_date(line)) and len(line.strip()) <= MAX_DATE_LINE
+    """A short line ending in a date (`平成31年4月17日`, `体裁修正平成31年4月17日`), not a sentence citing one."""
+    text = line.strip(" \t\u3000")
+    return len(text) <= MAX_DATE_LINE and bool(DATE.search(text)) and DATE.search(text).end() == len(text)
 
 
 def path_key(path: str) -> str | None:
@@ -115,7 +116,8 @@ def pdf_rows(lines: Numbered, page_of) -> list[Item]:
         content = [(n, s) for n, s in row if not is_blank(s)]
         if not content:
             continue
-        date = next((find_date(s) for _, s in content if is_date_line(s) or PATH_START.match(s) and find_date(s)), None)
+        lead = content[0][1]
+        date = find_date(lead) if is_date_line(lead) or PATH_START.match(lead) else None
         blocks = [b for b in _blocks(row) if not all(is_date_line(s) for _, s in b)]
         path_block = blocks[0] if blocks and PATH_START.match(blocks[0][0][1]) else []
         body = [b for b in blocks if b is not path_block]

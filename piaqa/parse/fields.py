@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ..schema import STANDARD_OPTIONS
 from ..text import compact, squeeze, strip_html
 
 OPTION_HEAD = re.compile(r"[<＜]\s*選択肢\s*[>＞]|&lt;選択肢&gt;")
@@ -14,7 +15,7 @@ OPTION_MARK = re.compile(r"(?<![0-9０-９,，(（])([0-9０-９]{1,2})\s*[)）]
 OPTION_END = re.compile(r"[\[\]［］\t]|<")
 BRACKETED = re.compile(r"[\[［]([^\[\]［］]*)[\]］]")
 INPUT_TAG = re.compile(r"<input\b[^>]*>", re.I)
-BOX = re.compile(r"[\[［〔]\s*(<input\b[^>]*>)?\s*([○〇])?\s*[\]］〕]\s*([^\[［〔<\t\n]*)")
+BOX = re.compile(r"[\[［〔]\s*(<input\b[^>]*>)?\s*([○〇])?\s*[\]］〕]\s*([^\[［〔<\t\n]*(?:\t+[(（][^\t\n\[<]*[)）])?)")
 LOOSE_INPUT = re.compile(r"<input\b([^>]*)>\s*([^<\[\]［］\t\n]+)")
 COUNT = re.compile(r"[(（]\s*[0-9０-９]+\s*[)）]\s*件")
 MAX_OPTION_LEN = 40
@@ -54,7 +55,7 @@ def split_options(text: str) -> tuple[str, tuple[str, ...]]:
 
 def option_vocabulary(lines: list[str]) -> frozenset[str]:
     """Every option printed anywhere in a document (compacted), to recognise a bare selected value."""
-    vocab: set[str] = set()
+    vocab: set[str] = {compact(o) for o in STANDARD_OPTIONS}
     for line in lines:
         if OPTION_MARK.search(line):
             vocab.update(compact(o) for o in split_options(line)[1])
@@ -127,7 +128,7 @@ def find_checked(text: str) -> tuple[str, ...]:
     checked: list[str] = []
     for line in text.split("\n"):
         for m in BOX.finditer(line):
-            label = squeeze(strip_html(m.group(3)))
+            label = squeeze(strip_html(m.group(3))).removesuffix(" ()").removesuffix(" （）")
             ticked = bool(m.group(2)) or (m.group(1) is not None and "checked" in m.group(1))
             if ticked and label:
                 checked.append(label)

@@ -60,8 +60,10 @@ def section_heading(line: str) -> Heading | None:
     if not m:
         return None
     title = squeeze(m.group(2))
-    if not compact(title).startswith(_SECTIONS):
-        return None
+    core = compact(title)
+    known = next((t for t in sorted(_SECTIONS, key=len, reverse=True) if core.startswith(t)), None)
+    if known is None or core[len(known):][:1] not in ("", "※", "(", "（"):
+        return None  # "Ⅱ．特定個人情報ファイルの概要　２．基本情報" is a change-log path
     return Heading(1, f"{ROMAN[m.group(1)]} {title}")
 
 
