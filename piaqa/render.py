@@ -47,3 +47,31 @@ def document_text(doc: Document, values: bool = True) -> str:
     for s in doc.sections:
         walk(s, 0)
     return "\n".join(out)
+
+
+def hit_dict(hit) -> dict:
+    """A passage as the evaluation contract has it."""
+    c = hit.chunk
+    return {"doc": c.doc, "org": c.org, "affair": c.affair, "form": c.form, "section": c.section, "item": c.item,
+            "text": c.text, "lines": list(c.lines), "page": c.page, "score": round(hit.score, 6),
+            "history": c.history, "key": c.key, "selected": c.selected}
+
+
+def hits_text(question: str, hits) -> str:
+    """Search results for a terminal: where each passage is, then the passage."""
+    from .text import strip_html
+
+    out = [f"Q: {question}"]
+    if not hits:
+        out.append("  (no passage found)")
+    for n, hit in enumerate(hits, 1):
+        c = hit.chunk
+        where = f"{c.doc} L{c.lines[0]}" + (f"-{c.lines[1]}" if c.lines[1] != c.lines[0] else "")
+        if c.page:
+            where += f" p.{c.page}"
+        flag = " [変更箇所/history]" if c.history else ""
+        out.append(f"[{n}] {c.org} {c.affair} {c.form} | {c.section} > {c.item or '(text)'}{flag}\n"
+                   f"    {where}  score {hit.score:.4f}")
+        body = strip_html(c.text)
+        out.append("    " + (body[:300] + ("…" if len(body) > 300 else "")))
+    return "\n".join(out)

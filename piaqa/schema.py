@@ -59,7 +59,7 @@ CATALOGUE: tuple[FormItem, ...] = (
     _f("file.record_count", ["記録される項目"], ["number of items recorded", "recorded items bracket"], ["項目数"], choice=True),
     _f("file.main_items", ["主な記録項目"], ["main recorded items", "recorded data", "data items"], ["記録項目"]),
     _f("file.all_items", ["全ての記録項目"], ["all recorded items"]),
-    _f("validity", ["その妥当性", "妥当性"], ["justification", "validity", "why", "reason"], ["理由", "なぜ"]),
+    _f("validity", ["その妥当性", "妥当性"], ["justification", "validity"], ["理由", "なぜ"]),
     _f("file.start_date", ["保有開始日"], ["start of holding", "held since"], ["保有開始"]),
     _f("file.dept", ["事務担当部署"], ["department in charge of the file"]),
     _f("acquire.source", ["入手元"], ["source", "obtained from", "where obtained", "acquire from"], ["どこから", "入手先"]),
@@ -117,7 +117,7 @@ CATALOGUE: tuple[FormItem, ...] = (
     # Ⅳ その他のリスク対策
     _f("audit.self_check", ["自己点検"], ["self-inspection", "self check"], ["点検"], choice=True),
     _f("audit.audit", ["監査"], ["audit", "internal audit"], ["内部監査"], within=("監査",), choice=True),
-    _f("audit.detail", ["具体的なチェック方法", "具体的な内容", "具体的な方法"], ["details", "how"], ["具体的"]),
+    _f("audit.detail", ["具体的なチェック方法", "具体的な内容", "具体的な方法"], ["details"], ["具体的"]),
     _f("training", ["従業者に対する教育・啓発"], ["training", "staff education", "awareness"], ["研修", "教育"], choice=True),
     # Ⅴ 開示請求、問合せ
     _f("disclosure.contact", ["請求先"], ["disclosure request", "where to request disclosure", "request for disclosure", "where to submit"], ["開示請求", "開示"]),
@@ -127,9 +127,9 @@ CATALOGUE: tuple[FormItem, ...] = (
     _f("inquiry.contact", ["連絡先"], ["contact", "inquiry", "enquiry", "phone", "telephone", "email", "fax", "address"], ["問合せ", "問い合わせ", "電話", "電話番号", "メール", "FAX", "ファックス"]),
     _f("inquiry.handling", ["対応方法"], ["how inquiries are handled"]),
     # Ⅵ 評価実施手続
-    _f("procedure.date", ["実施日"], ["date carried out", "when conducted", "date"], ["実施日", "いつ"]),
+    _f("procedure.date", ["実施日"], ["date carried out", "when conducted", "carried out"], ["実施日", "いつ"]),
     _f("procedure.threshold", ["しきい値判断結果"], ["threshold determination", "threshold result", "mandatory"], ["しきい値", "義務付け"], choice=True),
-    _f("procedure.method", ["方法"], ["method", "how"], ["方法"], within=("意見の聴取", "第三者点検")),
+    _f("procedure.method", ["方法"], ["method"], ["方法"], within=("意見の聴取", "第三者点検")),
     _f("procedure.period", ["実施日・期間"], ["period of public comment"], ["期間"]),
     _f("procedure.shortening", ["期間を短縮する特段の理由"], ["reason for shortening"]),
     _f("procedure.opinions", ["主な意見の内容"], ["public comments", "opinions received", "public comment"], ["意見", "パブコメ"]),

@@ -1,0 +1,137 @@
+"""`piaqa eval`: the dev questions scored by the shared scorer, beside two naive baselines built in
+the same run (BM25 alone and dense alone over 500-character chunks of the raw text, as a tutorial
+RAG would), with search latency and index build time."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .embed import Embedder
+from .errors import PiaqaError
+from .indexer import build_index, expand_paths
+from .ingest import read_source
+from .render import hit_dict
+from .retrieve import Index
+from .settings import Settings
+from .tokenize import tokens
+
+log = logging.getLogger(__name__)
+
+
+def load_scorer(qa_path: Path):
+    """The official scorer (score.py beside the QA file)."""
+    path = qa_path.parent / "score.py"
+    if not path.exists():
+        raise PiaqaError(f"no score.py beside {qa_path}: pass --qa pointing into shared/eval/")
+    spec = importlib.util.spec_from_file_location("piaqa_eval_score", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def read_questions(path: Path) -> list[dict]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.strip()]
+    except (OSError, json.JSONDecodeError) as exc:
+        raise PiaqaError(f"cannot read questions from {path} ({exc}): give a JSONL file with id and question") from exc
+
+
+@dataclass(frozen=True)
+class NaiveChunk:
+    doc: str
+    text: str
+    lines: tuple[int, int]
+
+
+def naive_chunks(paths: list[Path], size: int = 500, overlap: int = 100) -> list[NaiveChunk]:
+    """LangChain's RecursiveCharacterTextSplitter over the raw texts: no structure, no filters."""
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    splitter = RecursiveCharacterTextSplitter(chunk_size=size, chunk_overlap=overlap, add_start_index=True)
+    out = []
+    for path in paths:
+        text = read_source(path).text
+        for piece in splitter.create_documents([text]):
+            start = piece.metadata["start_index"]
+            first = text.count("\n", 0, start) + 1
+            out.append(NaiveChunk(path.name, piece.page_content, (first, first + piece.page_content.count("\n"))))
+    return out
+
+
+def baseline_results(questions: list[dict], chunks: list[NaiveChunk], embedder: Embedder, k: int = 10):
+    """{"bm25": results, "dense": results} in the batch format the scorer reads."""
+    import bm25s
+
+    retriever = bm25s.BM25()
+    retriever.index([tokens(c.text) for c in chunks], show_progress=False)
+    vectors = embedder.encode_documents([c.text for c in chunks])
+    out: dict[str, dict] = {"bm25": {}, "dense": {}}
+    for q in questions:
+        known = [t for t in tokens(q["question"]) if t in retriever.vocab_dict]
+        lex = np.asarray(retriever.get_scores(known)) if known else np.zeros(len(chunks))
+        dense = vectors @ embedder.encode_query(q["question"])
+        for name, scores in (("bm25", lex), ("dense", dense)):
+            top = np.argsort(-scores, kind="stable")[:k]
+            out[name][q["id"]] = {"id": q["id"], "hits": [
+                {"doc": chunks[i].doc, "lines": list(chunks[i].lines), "text": chunks[i].text} for i in top]}
+    return out
+
+
+def percentile(values: list[float], p: float) -> float:
+    return float(np.percentile(np.array(values), p)) if values else 0.0
+
+
+def run_eval(qa_path: Path, settings: Settings, baselines: bool = True, k: int = 10) -> dict:
+    """Score piaqa and the baselines on the questions; returns a report dict."""
+    questions = read_questions(qa_path)
+    scorer = load_scorer(qa_path)
+    seeds = qa_path.parent.parent / "seeds"
+    seeds = seeds if seeds.exists() else settings.corpus_dir
+    embedder = Embedder(settings)
+    embedder.model  # load before timing the build
+    report: dict = {"questions": len(questions)}
+    with tempfile.TemporaryDirectory(prefix="piaqa-eval-") as tmp:
+        build_settings = settings.with_(index_dir=Path(tmp) / "index")
+        start = time.perf_counter()
+        build_index([settings.corpus_dir], build_settings, embedder)
+        report["index_build_s"] = round(time.perf_counter() - start, 1)
+        start = time.perf_counter()
+        build_index([settings.corpus_dir], build_settings, embedder)
+        report["index_rerun_s"] = round(time.perf_counter() - start, 2)
+        index = Index.load(settings=build_settings, embedder=embedder)
+    index.search("warm up", k=k)
+    results, latencies = {}, []
+    for q in questions:
+        start = time.perf_counter()
+        hits = index.search(q["question"], k=k)
+        latencies.append((time.perf_counter() - start) * 1000)
+        results[q["id"]] = {"id": q["id"], "hits": [hit_dict(h) for h in hits]}
+    report["piaqa"] = scorer.score(questions, results, seeds)
+    report["search_ms_p50"] = round(percentile(latencies, 50), 1)
+    report["search_ms_p95"] = round(percentile(latencies, 95), 1)
+    if baselines:
+        naive = naive_chunks(expand_paths([settings.corpus_dir]))
+        for name, res in baseline_results(questions, naive, embedder, k).items():
+            report[f"baseline_{name}"] = scorer.score(questions, res, seeds)
+    return report
+
+
+def report_text(report: dict) -> str:
+    rows = [name for name in ("piaqa", "baseline_bm25", "baseline_dense") if name in report]
+    metrics = ["recall@1", "recall@5", "mrr@10", "cite@3", "answer_acc", "not_stated_acc", "false_not_stated"]
+    metrics = [m for m in metrics if any(m in report[r] for r in rows)]
+    lines = [f"{'method':<16}" + "".join(f"{m:>18}" for m in metrics)]
+    for r in rows:
+        lines.append(f"{r:<16}" + "".join(f"{report[r].get(m, '-'):>18}" for m in metrics))
+    lines.append(f"questions: {report['questions']}; search p50 {report['search_ms_p50']} ms, "
+                 f"p95 {report['search_ms_p95']} ms (warm, in-process); index build {report['index_build_s']} s, "
+                 f"re-run with nothing changed {report['index_rerun_s']} s")
+    return "\n".join(lines)

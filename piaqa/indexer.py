@@ -1,0 +1,124 @@
+"""Build or update the index incrementally: parse -> chunk -> tokenize/embed -> store.
+
+An unchanged document (same sha256, same model) keeps its chunks and vectors; a changed or new
+one is re-parsed and re-embedded; one whose file is gone leaves the index. A file that cannot be
+read is reported and skipped, and if it was indexed before, its previous version stays.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .chunk import chunk_document
+from .embed import Embedder, model_fingerprint
+from .errors import IndexMissing, InputError
+from .ingest import SUFFIXES
+from .models import Chunk
+from .parse import parse_file
+from .settings import Settings
+from .store import FORMAT, DocEntry, Manifest, next_generation, read_generation, read_manifest, write_generation
+from .tokenize import tokens
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    added: tuple[str, ...]
+    updated: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    removed: tuple[str, ...]
+    failed: tuple[tuple[str, str], ...]  # (path, message)
+    chunks: int
+    wrote: bool
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files named, and the .txt/.pdf files inside folders named (README files are not documents)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES
+                              and not p.name.lower().startswith("readme")))
+        else:
+            out.append(path)
+    return out
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def build_index(paths: Iterable[Path], settings: Settings, embedder: Embedder | None = None,
+                rebuild: bool = False, progress: Callable[[Iterable, int, str], Iterable] | None = None) -> BuildReport:
+    """Bring the index in `settings.index_dir` up to date with `paths` (plus what it already holds)."""
+    embedder = embedder or Embedder(settings)
+    index_dir = settings.index_dir
+    fingerprint = model_fingerprint(embedder)
+    old_docs: dict[str, DocEntry] = {}
+    old_chunks: dict[str, list[tuple[Chunk, np.ndarray]]] = {}
+    try:
+        manifest = read_manifest(index_dir)
+        if not rebuild and manifest.model == fingerprint:
+            chunks, vectors = read_generation(index_dir, manifest)
+            old_docs = {d.source: d for d in manifest.documents}
+            for chunk, vector in zip(chunks, vectors):
+                old_chunks.setdefault(chunk.doc, []).append((chunk, vector))
+    except IndexMissing as exc:
+        if (index_dir / "manifest.json").exists():
+            log.warning("%s; building a fresh index", exc)
+    wanted = {p.name: p for p in expand_paths(paths)}
+    for entry in old_docs.values():  # documents indexed before stay, unless their file is gone
+        if entry.source not in wanted and Path(entry.path).exists():
+            wanted[entry.source] = Path(entry.path)
+    removed = tuple(sorted(s for s in old_docs if s not in wanted))
+    entries: list[DocEntry] = []
+    kept: list[tuple[Chunk, np.ndarray]] = []
+    todo: list[tuple[DocEntry, list[Chunk]]] = []
+    added, updated, unchanged, failed = [], [], [], []
+    items = sorted(wanted.items())
+    for source, path in (progress(items, len(items), "parse") if progress else items):
+        old = old_docs.get(source)
+        if old and old.sha256 == _sha256(path) and source in old_chunks:
+            entries.append(old)
+            kept.extend(old_chunks[source])
+            unchanged.append(source)
+            continue
+        try:
+            doc = parse_file(path)
+        except InputError as exc:
+            failed.append((str(path), str(exc)))
+            if old and source in old_chunks:  # keep the version that was readable
+                entries.append(old)
+                kept.extend(old_chunks[source])
+            continue
+        chunks = chunk_document(doc, settings.chunk_chars)
+        entry = DocEntry(source, str(path.resolve()), doc.sha256, doc.org, doc.affair, doc.form, len(chunks))
+        todo.append((entry, chunks))
+        (updated if old else added).append(source)
+    new_chunks = [c for _, chunks in todo for c in chunks]
+    changed = bool(todo or removed or rebuild or len(entries) != len(old_docs))
+    if not changed:
+        return BuildReport((), (), tuple(unchanged), (), tuple(failed), len(kept), False)
+    if new_chunks:
+        log.info("embedding %d chunks", len(new_chunks))
+    new_vectors = embedder.encode_documents([c.search_text for c in new_chunks], progress=progress is not None)
+    entries.extend(e for e, _ in todo)
+    chunks = [c for c, _ in kept] + new_chunks
+    dim = fingerprint["dimension"]
+    vectors = np.vstack([np.array([v for _, v in kept], dtype=np.float32).reshape(-1, dim), new_vectors])
+    order = sorted(range(len(chunks)), key=lambda i: (chunks[i].doc, chunks[i].lines, i))
+    chunks = [chunks[i] for i in order]
+    vectors = vectors[order]
+    manifest = Manifest(FORMAT, next_generation(index_dir) if index_dir.exists() else "gen-000001",
+                        fingerprint, tuple(sorted(entries, key=lambda e: e.source)))
+    write_generation(index_dir, manifest, chunks, vectors, [tokens(c.search_text) for c in chunks])
+    return BuildReport(tuple(added), tuple(updated), tuple(unchanged), removed, tuple(failed), len(chunks), True)

