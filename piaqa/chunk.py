@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from .models import Chunk, Document, Item, Section
 from .parse.fields import split_options
@@ -60,51 +61,77 @@ def split_long(text: str, limit: int) -> list[str]:
     return parts
 
 
-def item_parts(item: Item, limit: int) -> Iterator[tuple[str, str, tuple[int, int]]]:
+def row_numbers(item: Item, source: tuple[str, ...]) -> list[int]:
+    """The source line number of each raw row of an item (rows skip blank lines)."""
+    numbers, n = [], item.lines[0]
+    for row in item.raw.split("\n"):
+        while source and n < item.lines[1] and source[n - 1] != row:
+            n += 1
+        numbers.append(n)
+        n = min(n + 1, item.lines[1])
+    return numbers
+
+
+def item_parts(item: Item, limit: int, source: tuple[str, ...] = ()) -> Iterator[tuple[str, str, tuple[int, int]]]:
     """(raw text, clean text, line span) parts of an item, each under about `limit` characters."""
     if len(item.value) <= limit:
         yield item.raw, item.value, item.lines
         return
     rows = item.raw.split("\n")
+    numbers = row_numbers(item, source) if source else [item.lines[0] + i for i in range(len(rows))]
     group: list[str] = []
-    start = item.lines[0]
+    start = prev = item.lines[0]
     size = 0
-    for offset, row in enumerate(rows):
-        n = item.lines[0] + offset
+    for row, n in zip(rows, numbers):
         clean = split_options(row)[0]
         if len(clean) > limit:
             if group:
-                yield "\n".join(group), squeeze(" ".join(split_options(r)[0] for r in group)), (start, n - 1)
+                yield "\n".join(group), squeeze(" ".join(split_options(r)[0] for r in group)), (start, prev)
                 group, size = [], 0
             for piece in split_long(row, limit):
                 yield piece, split_options(piece)[0], (n, n)
-            start = n + 1
+            start = prev = n
             continue
         if group and size + len(clean) > limit:
-            yield "\n".join(group), squeeze(" ".join(split_options(r)[0] for r in group)), (start, n - 1)
-            group, size, start = [], 0, n
+            yield "\n".join(group), squeeze(" ".join(split_options(r)[0] for r in group)), (start, prev)
+            group, size = [], 0
         if not group:
             start = n
         group.append(row)
         size += len(clean)
+        prev = n
     if group:
         yield "\n".join(group), squeeze(" ".join(split_options(r)[0] for r in group)), (start, item.lines[1])
 
 
-def walk_items(sections: tuple[Section, ...], parents: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Item]]:
+HEADING_REACH = 3  # a heading this close above a section's first item is cited with it
+
+
+def walk_items(sections: tuple[Section, ...], parents: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Item, Section]]:
     for section in sections:
         path = (*parents, section.title)
         for item in section.items:
-            yield path, item
+            yield path, item, section
         yield from walk_items(section.children, path)
+
+
+def with_heading(doc: Document, section: Section, item: Item) -> Item:
+    """The section's first item, its span widened to the heading line(s) just above it."""
+    start = section.lines[0]
+    if not doc.lines or item.lines[0] <= start or item.lines[0] - start > HEADING_REACH:
+        return item
+    heading = [line for line in doc.lines[start - 1:item.lines[0] - 1] if line.strip()]
+    return replace(item, raw="\n".join([*heading, item.raw]), lines=(start, item.lines[1]))
 
 
 def chunk_document(doc: Document, limit: int = 800) -> list[Chunk]:
     """All chunks of a document, in source order."""
     chunks: list[Chunk] = []
-    for path, item in walk_items(doc.sections):
+    for path, item, section in walk_items(doc.sections):
+        if section.items and item is section.items[0]:
+            item = with_heading(doc, section, item)
         head = context(doc, path, item)
-        for raw, clean, lines in item_parts(item, limit):
+        for raw, clean, lines in item_parts(item, limit, doc.lines):
             if not clean.strip() and not facts(item):
                 continue
             page = doc.pages[lines[0] - 1] if doc.pages else None

@@ -50,6 +50,19 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+PIPELINE_SOURCES = ("ingest.py", "text.py", "schema.py", "chunk.py", "tokenize.py", "parse/document.py",
+                    "parse/fields.py", "parse/markers.py", "parse/changelog.py", "parse/meta.py")
+
+
+def pipeline_version() -> str:
+    """A hash of the code that turns a file into chunks: when it changes, documents are re-chunked."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in PIPELINE_SOURCES:
+        digest.update((root / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _sha256(path: Path) -> str | None:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -62,7 +75,7 @@ def build_index(paths: Iterable[Path], settings: Settings, embedder: Embedder | 
     """Bring the index in `settings.index_dir` up to date with `paths` (plus what it already holds)."""
     embedder = embedder or Embedder(settings)
     index_dir = settings.index_dir
-    fingerprint = model_fingerprint(embedder)
+    fingerprint = {**model_fingerprint(embedder), "pipeline": pipeline_version()}
     old_docs: dict[str, DocEntry] = {}
     old_chunks: dict[str, list[tuple[Chunk, np.ndarray]]] = {}
     try:

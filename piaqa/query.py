@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .schema import CATALOGUE, label_core
-from .text import compact
+from .text import compact, squeeze
 
 # Abbreviations people type, and what the forms write.
 ABBREVIATIONS: dict[str, str] = {
@@ -34,6 +34,11 @@ ENGLISH: dict[str, str] = {
     "cloud": "クラウド", "government cloud": "ガバメントクラウド", "training": "研修", "audit": "監査",
     "third-party review": "第三者点検", "third party": "第三者点検", "public comment": "意見",
     "certification": "認証", "entry": "入館", "building": "建物", "exemption": "免除", "notification": "通知",
+    "operation": "運用", "maintenance": "保守", "development": "開発", "contract": "契約",
+    "outsourc": "委託", "subcontract": "再委託", "re-delegat": "再委託", "retention": "保管期間",
+    "retain": "保管", "disclosure": "開示請求", "inquir": "問合せ", "enquir": "問合せ", "phone": "電話番号",
+    "fax": "FAX", "email": "メール", "e-mail": "メール", "deceased": "死者", "statistic": "統計分析",
+    "threshold": "しきい値判断", "approv": "承認", "published": "公表日", "item": "項目",
     "municipalities": "市町村", "municipality": "市町村", "staff": "職員", "department": "部署",
 }
 HISTORY_WORDS = ("変更", "改正", "追加された", "削除された", "以前", "旧", "change", "revis", "amend",
@@ -48,6 +53,7 @@ AFFAIR_TAIL = re.compile(r"(に関する事務|関係事務|の事務|事務)$")
 class Query:
     text: str
     expanded: str  # the question plus the forms' words for what it says
+    topic: str  # `expanded` without the organisation and 事務 names (they filter; they do not rank)
     orgs: tuple[str, ...]
     affairs: tuple[str, ...]
     keys: tuple[str, ...]  # schema keys asked about, most specific first
@@ -96,6 +102,37 @@ def affair_core(affair: str) -> str:
     return AFFAIR_TAIL.sub("", affair)
 
 
+MONTHS = {m: i + 1 for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
+                                           "august", "september", "october", "november", "december"))}
+ERAS = (("令和", 2019, (5, 1)), ("平成", 1989, (1, 8)), ("昭和", 1926, (12, 25)))
+
+
+def era_date(year: int, month: int, day: int) -> str:
+    """A Western date in the Japanese era the forms use.
+
+    >>> era_date(2024, 2, 1), era_date(2019, 4, 17), era_date(2019, 5, 1)
+    ('令和6年2月1日', '平成31年4月17日', '令和元年5月1日')
+    """
+    for era, start, first in ERAS:
+        if (year, month, day) >= (start, *first):
+            n = year - start + 1
+            return f"{era}{'元' if n == 1 else n}年{month}月{day}日"
+    return f"{year}年{month}月{day}日"
+
+
+def western_dates(text: str) -> list[str]:
+    """Era forms of the Western dates in a question ("February 1, 2024", "2024-02-01", "2024年2月1日")."""
+    low = normalise(text)
+    found = []
+    for m in re.finditer(r"\b(" + "|".join(MONTHS) + r")\s+(\d{1,2}),?\s+(\d{4})", low):
+        found.append(era_date(int(m.group(3)), MONTHS[m.group(1)], int(m.group(2))))
+    for m in re.finditer(r"\b(\d{1,2})\s+(" + "|".join(MONTHS) + r"),?\s+(\d{4})", low):
+        found.append(era_date(int(m.group(3)), MONTHS[m.group(2)], int(m.group(1))))
+    for m in re.finditer(r"(?<!\d)((?:19|20)\d{2})[-/年](\d{1,2})[-/月](\d{1,2})", low):
+        found.append(era_date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    return found
+
+
 def expand(question: str) -> str:
     """The question with the forms' words appended for abbreviations and English terms.
 
@@ -105,6 +142,7 @@ def expand(question: str) -> str:
     low = normalise(question)
     extra = [full for short, full in ABBREVIATIONS.items() if short in low and full not in low]
     extra += [ja for en, ja in ENGLISH.items() if re.search(rf"\b{re.escape(en)}", low) and ja not in low]
+    extra += western_dates(question)
     return " ".join([question, *dict.fromkeys(extra)])
 
 
@@ -149,4 +187,12 @@ def analyse(question: str, orgs: Sequence[str], affairs: Sequence[str]) -> Query
 
     words = [by_key(k).labels[0] for k in keys[:3]]
     expanded = " ".join([expanded, *(w for w in words if w not in expanded)])
-    return Query(question, expanded, hit_orgs, hit_affairs, keys, history)
+    topic = normalise(expanded)
+    names = [a for o in hit_orgs for a in org_aliases(o, known_orgs)] + [normalise(affair_core(a)) for a in hit_affairs]
+    names += [normalise(a) for a in hit_affairs]
+    for name in sorted(names, key=len, reverse=True):
+        topic = re.sub(rf"\b{re.escape(name)}\b" if name.isascii() else re.escape(name), " ", topic)
+    for short, full in ABBREVIATIONS.items():  # an abbreviation of a 事務 that filtered goes too
+        if any(normalise(full) in normalise(a) for a in hit_affairs):
+            topic = topic.replace(normalise(short), " ")
+    return Query(question, expanded, squeeze(topic), hit_orgs, hit_affairs, keys, history)

@@ -3,7 +3,9 @@ within the documents a question names, with boosts for the form items it asks ab
 from __future__ import annotations
 
 import logging
+import re
 import threading
+from itertools import zip_longest
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +21,29 @@ from .tokenize import tokens
 
 log = logging.getLogger(__name__)
 KEY_BOOST = 0.6  # a chunk of an item the question asks about
-AFFAIR_BOOST = 0.3  # (when no filter applied) a chunk of a 事務 the question names
+PATH_BOOST = 0.6  # a chunk whose section path the question names (委託事項3's title, 別添1, …)
+PATH_NUMBER = re.compile(r"^(?:[ⅠⅡⅢⅣⅤⅥ]|\(別添\d*\)|\d+\.|(?:システム|委託事項|提供先|移転先)\d+|リスク\d*:)\s*")
+
+
+def path_overlap(query_tokens: set[str], titles: list[set[str]]) -> float:
+    """How fully the question names one of a chunk's section titles (0..1, best title).
+
+    >>> path_overlap({"データ", "センター", "管理"}, [{"データ", "センター", "管理", "業務"}])
+    0.75
+    """
+    return max((len(t & query_tokens) / len(t) for t in titles if len(t) >= 2), default=0.0)
+
+
+def interleave(rankings: list[list[int]]) -> list[int]:
+    """Round-robin merge, so that a question about several organisations gets passages of each.
+
+    >>> interleave([[1, 2, 3], [7, 8]])
+    [1, 7, 2, 8, 3]
+    """
+    out: list[int] = []
+    for tier in zip_longest(*rankings):
+        out.extend(i for i in tier if i is not None and i not in out)
+    return out
 
 
 def rrf(ranked: list[np.ndarray], k: int, size: int) -> np.ndarray:
@@ -57,6 +81,11 @@ class Index:
         self.docs = sorted({c.doc for c in chunks})
         self._doc_of = np.array([c.doc for c in chunks])
         self._history = np.array([c.history for c in chunks])
+        titles: dict[str, set[str]] = {}
+        for c in chunks:
+            for title in c.section.split(" > ")[1:]:
+                titles.setdefault(title, set(tokens(PATH_NUMBER.sub("", title))))
+        self._titles = [[titles[t] for t in c.section.split(" > ")[1:]] for c in chunks]
         self._org_affairs: dict[str, set[str]] = {}
         for c in chunks:
             if c.org and c.affair:
@@ -100,7 +129,7 @@ class Index:
         return mask
 
     def lexical_ranks(self, query: Query, mask: np.ndarray) -> np.ndarray:
-        known = [t for t in tokens(query.expanded) if t in self.bm25.vocab_dict]
+        known = [t for t in tokens(query.topic) if t in self.bm25.vocab_dict]
         if not known:  # e.g. an English question with no word the corpus has
             return np.array([], dtype=int)
         scores = np.asarray(self.bm25.get_scores(known))
@@ -129,8 +158,12 @@ class Index:
         if query.keys:
             weights = {key: KEY_BOOST / (1 + i) for i, key in enumerate(query.keys)}
             boost += np.array([weights.get(c.key, 0.0) for c in self.chunks])
+        asked = set(tokens(query.topic))
+        boost += PATH_BOOST * np.array([path_overlap(asked, t) if m else 0.0 for t, m in zip(self._titles, mask)])
         if not query.history:
             boost *= np.where(self._history, self.settings.history_weight, 1.0)
         scores = np.where(mask, fused * boost, -1.0)
-        top = np.argsort(-scores, kind="stable")[:k]
-        return [Hit(self.chunks[i], float(scores[i])) for i in top if scores[i] > 0]
+        order = [int(i) for i in np.argsort(-scores, kind="stable") if scores[i] > 0]
+        if len(query.orgs) > 1 and not org:
+            order = interleave([[i for i in order if self.chunks[i].org == o] for o in query.orgs])
+        return [Hit(self.chunks[i], float(scores[i])) for i in order[:k]]

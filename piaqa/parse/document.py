@@ -273,8 +273,13 @@ def parse_source(src: Source) -> Document:
     body_start = toc[1] if toc else 0
     first_heading = next((i for i in range(body_start, len(lines)) if section_heading(lines[i])), len(lines))
     cover_end = toc[0] if toc else first_heading
-    cover = _Node(Heading(1, COVER), 1, max(cover_end, 1))
+    cover = _Node(Heading(1, COVER), 1, max(body_start, cover_end, 1))
     cover.items = cover_items([(i + 1, lines[i]) for i in range(cover_end)], pages)
+    if toc:  # the 項目一覧 says which sections the form has: part of what the document discloses
+        rows = [(i + 1, lines[i]) for i in range(toc[0], toc[1]) if not is_blank(lines[i])]
+        cover.items.append(Item(label="項目一覧", key=None, value="\n".join(squeeze(s) for _, s in rows[1:]),
+                                raw="\n".join(s for _, s in rows), lines=(rows[0][0], rows[-1][0]),
+                                page=pages[rows[0][0] - 1] if pages else None))
     log_node: _Node | None = None
     log_rows: list[tuple[int, str]] = []
     for i in range(body_start, len(lines)):
