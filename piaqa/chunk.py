@@ -92,7 +92,8 @@ def item_parts(item: Item, limit: int, source: tuple[str, ...] = ()) -> Iterator
                 yield piece, split_options(piece)[0], (n, n)
             start = prev = n
             continue
-        if group and size + len(clean) > limit:
+        if group and (size + len(clean) > limit or (n > prev + 1 and size >= limit // 3)):
+            # a blank line in a PDF dump often separates cells that the dump interleaved
             yield "\n".join(group), squeeze(" ".join(split_options(r)[0] for r in group)), (start, prev)
             group, size = [], 0
         if not group:
@@ -118,17 +119,21 @@ def walk_items(sections: tuple[Section, ...], parents: tuple[str, ...] = ()) -> 
 def with_heading(doc: Document, section: Section, item: Item) -> Item:
     """The section's first item, its span widened to the heading line(s) just above it."""
     start = section.lines[0]
-    if not doc.lines or item.lines[0] <= start or item.lines[0] - start > HEADING_REACH:
+    if not doc.lines or item.lines[0] <= start:
         return item
-    heading = [line for line in doc.lines[start - 1:item.lines[0] - 1] if line.strip()]
+    heading = [line for line in doc.lines[start - 1:item.lines[0] - 1] if line.strip(" \t\u3000")]
+    if len(heading) > HEADING_REACH or item.lines[0] - start > 3 * HEADING_REACH:
+        return item
     return replace(item, raw="\n".join([*heading, item.raw]), lines=(start, item.lines[1]))
 
 
 def chunk_document(doc: Document, limit: int = 800) -> list[Chunk]:
     """All chunks of a document, in source order."""
     chunks: list[Chunk] = []
+    headed: set[int] = set()
     for path, item, section in walk_items(doc.sections):
-        if section.items and item is section.items[0]:
+        if id(section) not in headed and (item.value.strip() or facts(item)):
+            headed.add(id(section))  # the section's first item with content is cited with its heading
             item = with_heading(doc, section, item)
         head = context(doc, path, item)
         for raw, clean, lines in item_parts(item, limit, doc.lines):

@@ -39,6 +39,7 @@ ENGLISH: dict[str, str] = {
     "retain": "保管", "disclosure": "開示請求", "inquir": "問合せ", "enquir": "問合せ", "phone": "電話番号",
     "fax": "FAX", "email": "メール", "e-mail": "メール", "deceased": "死者", "statistic": "統計分析",
     "threshold": "しきい値判断", "approv": "承認", "published": "公表日", "item": "項目",
+    "file layout": "記録項目", "data items": "記録項目", "recorded": "記録", "record items": "記録項目",
     "municipalities": "市町村", "municipality": "市町村", "staff": "職員", "department": "部署",
 }
 HISTORY_WORDS = ("変更", "改正", "追加された", "削除された", "以前", "旧", "change", "revis", "amend",
@@ -174,13 +175,29 @@ def detect_keys(text: str) -> tuple[str, ...]:
     return tuple(sorted(found, key=lambda k: -found[k]))
 
 
+def mentioned_affairs(question: str, affairs: Sequence[str]) -> tuple[str, ...]:
+    """The 事務 a question names (by name, abbreviation or English), in the order it names them."""
+    low = normalise(question)
+    first: dict[str, int] = {}
+    for affair in sorted(set(affairs)):
+        core = normalise(affair_core(affair))
+        spots = [low.find(core)] + [low.find(normalise(short)) for short, full in ABBREVIATIONS.items()
+                                    if normalise(full) == core and "ネット" not in short]
+        spots += [m.start() for en, ja in ENGLISH.items() if normalise(ja) == core
+                  for m in [re.search(rf"\b{re.escape(en)}", low)] if m]
+        spots = [s for s in spots if s >= 0]
+        if spots:
+            first[affair] = min(spots)
+    return tuple(sorted(first, key=first.get))
+
+
 def analyse(question: str, orgs: Sequence[str], affairs: Sequence[str]) -> Query:
     """Read a question against the organisations and 事務 that are indexed."""
     expanded = expand(question)
     low = normalise(expanded)
     known_orgs = tuple(sorted(set(orgs)))
     hit_orgs = tuple(o for o in known_orgs if any(_mentions(low, a) for a in org_aliases(o, known_orgs)))
-    hit_affairs = tuple(a for a in sorted(set(affairs)) if normalise(affair_core(a)) in low)
+    hit_affairs = mentioned_affairs(question, affairs)
     keys = detect_keys(expanded)
     history = any(w in low for w in HISTORY_WORDS)
     from .schema import by_key

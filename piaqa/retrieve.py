@@ -34,6 +34,13 @@ def path_overlap(query_tokens: set[str], titles: list[set[str]]) -> float:
     return max((len(t & query_tokens) / len(t) for t in titles if len(t) >= 2), default=0.0)
 
 
+def named_titles(section: str) -> list[str]:
+    """The titles of a section path a question may name: sub-sections, groups, and 別添 annexes
+    (Ⅰ–Ⅵ titles are too broad to tell passages apart)."""
+    parts = section.split(" > ")
+    return [t for t in parts[1:]] + [parts[0]] * parts[0].startswith("(別添")
+
+
 def interleave(rankings: list[list[int]]) -> list[int]:
     """Round-robin merge, so that a question about several organisations gets passages of each.
 
@@ -83,9 +90,9 @@ class Index:
         self._history = np.array([c.history for c in chunks])
         titles: dict[str, set[str]] = {}
         for c in chunks:
-            for title in c.section.split(" > ")[1:]:
+            for title in named_titles(c.section):
                 titles.setdefault(title, set(tokens(PATH_NUMBER.sub("", title))))
-        self._titles = [[titles[t] for t in c.section.split(" > ")[1:]] for c in chunks]
+        self._titles = [[titles[t] for t in named_titles(c.section)] for c in chunks]
         self._org_affairs: dict[str, set[str]] = {}
         for c in chunks:
             if c.org and c.affair:
@@ -120,8 +127,10 @@ class Index:
         if filters.org or filters.affair:
             return mask
         if query.orgs:
-            # each organisation named keeps the 事務 named, where it has one of them
-            wanted = {org: set(query.affairs) & self._org_affairs.get(org, set()) for org in query.orgs}
+            # each organisation named keeps the first 事務 named that it has (住基 in "国年: 住基情報…" is data)
+            wanted = {org: {a for a in query.affairs if a in self._org_affairs.get(org, set())}
+                      for org in query.orgs}
+            wanted = {org: {min(found, key=query.affairs.index)} if found else set() for org, found in wanted.items()}
             mask &= np.array([c.org in wanted and (not wanted[c.org] or c.affair in wanted[c.org])
                               for c in self.chunks])
         elif query.affairs:

@@ -159,13 +159,23 @@ def finish(draft: _Draft, path: tuple[str, ...], family: str, vocab: frozenset[s
                 checked=find_checked(raw_value), options=options, page=pages[first - 1] if pages else None)
 
 
+def named_group(title: str, items: list[Item]) -> str:
+    """システムN takes the name its ①システムの名称 gives, so that the path says which system it is."""
+    if not title.startswith("システム") or " " in title:
+        return title
+    name = next((it.value for it in items if it.key == "system.name" and 0 < len(it.value) <= 60), None)
+    return f"{title} {name}" if name else title
+
+
 def _freeze(node: _Node, parents: tuple[str, ...], family: str, vocab, pages, history=False) -> Section:
-    path = (*parents, node.heading.title)
+    draft_path = (*parents, node.heading.title)
     history = history or node.heading.changelog
-    items = [*node.items, *(finish(d, path, family, vocab, pages) for d in node.drafts)]
+    items = [*node.items, *(finish(d, draft_path, family, vocab, pages) for d in node.drafts)]
     items.sort(key=lambda it: it.lines[0])
+    title = named_group(node.heading.title, items)
+    path = (*parents, title)
     children = tuple(_freeze(c, path, family, vocab, pages, history) for c in node.children)
-    return Section(title=node.heading.title, level=node.heading.level, lines=(node.start, node.end),
+    return Section(title=title, level=node.heading.level, lines=(node.start, node.end),
                    items=tuple(items), children=children, history=history)
 
 
