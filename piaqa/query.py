@@ -39,6 +39,7 @@ ENGLISH: dict[str, str] = {
     "retain": "保管", "disclosure": "開示請求", "inquir": "問合せ", "enquir": "問合せ", "phone": "電話番号",
     "fax": "FAX", "email": "メール", "e-mail": "メール", "deceased": "死者", "statistic": "統計分析",
     "threshold": "しきい値判断", "approv": "承認", "published": "公表日", "item": "項目",
+    "common platform": "共通基盤", "platform": "基盤", "existing": "既存", "address": "宛名",
     "file layout": "記録項目", "data items": "記録項目", "recorded": "記録", "record items": "記録項目",
     "municipalities": "市町村", "municipality": "市町村", "staff": "職員", "department": "部署",
 }
@@ -154,7 +155,8 @@ def _mentions(text: str, alias: str) -> bool:
 
 
 def detect_keys(text: str) -> tuple[str, ...]:
-    """Schema keys a question asks about, longest (most specific) matching term first."""
+    """Schema keys a question asks about: printed labels first, then Japanese words, then English
+    terms; longer (more specific) matches first within each."""
     low = normalise(text)
     flat = compact(text)
     found: dict[str, int] = {}
@@ -163,13 +165,13 @@ def detect_keys(text: str) -> tuple[str, ...]:
         for label in entry.labels:
             core = label_core(label)
             if len(core) >= 2 and core in flat:
-                best = max(best, len(core) + 2)
+                best = max(best, 200 + len(core))
         for word in entry.ja:
             if compact(word) in flat:
-                best = max(best, len(word))
+                best = max(best, 100 + len(word))
         for term in entry.en:
             if re.search(rf"\b{re.escape(term)}", low):
-                best = max(best, len(term) // 2)
+                best = max(best, len(term))
         if best:
             found[entry.key] = max(found.get(entry.key, 0), best)
     return tuple(sorted(found, key=lambda k: -found[k]))

@@ -197,7 +197,7 @@ def cover_items(rows: list[tuple[int, str]], pages) -> list[Item]:
     items = []
     for d in drafts:
         body = [squeeze(strip_html(s.replace("\t", " "))) for _, s in d.rows[1 if d.label else 0:]]
-        entry = resolve(d.label.split(" / ")[0]) if d.label else None
+        entry = resolve(re.split(r"[\s/]+", d.label)[0]) if d.label else None
         items.append(Item(label=d.label, key=entry.key if entry else None, value="\n".join(b for b in body if b),
                           raw="\n".join(s for _, s in d.rows), lines=(d.rows[0][0], d.rows[-1][0]),
                           page=pages[d.rows[0][0] - 1] if pages else None))
