@@ -21,3 +21,33 @@ DOCS = {
 def parsed():
     """Every corpus document, parsed once."""
     return {name: parse_file(CORPUS / file) for name, file in DOCS.items()}
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory):
+    """Real settings: the embedded default model (built once into the user cache), a fresh index."""
+    import os
+
+    from piaqa.settings import Settings
+
+    base = Settings()
+    cache = Path(os.environ["PIAQA_CACHE"]) if os.environ.get("PIAQA_CACHE") else base.cache_dir
+    return Settings(cache_dir=cache, index_dir=tmp_path_factory.mktemp("index") / "index")
+
+
+@pytest.fixture(scope="session")
+def embedder(settings):
+    from piaqa.embed import Embedder
+
+    return Embedder(settings)
+
+
+@pytest.fixture(scope="session")
+def index(settings, embedder):
+    """The sample corpus indexed once with the real model, tokenizer, FAISS and BM25."""
+    from piaqa.indexer import build_index
+    from piaqa.retrieve import Index
+
+    report = build_index([CORPUS], settings, embedder)
+    assert report.wrote and len(report.added) == 5 and not report.failed
+    return Index.load(settings=settings, embedder=embedder)

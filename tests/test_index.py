@@ -1,0 +1,112 @@
+"""The persistent index: incremental updates, bad files, and crashes that leave the old index usable."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from piaqa.errors import IndexMissing
+from piaqa.indexer import build_index
+from piaqa.retrieve import Index
+from piaqa.store import read_generation, read_manifest
+
+from .conftest import CORPUS, DOCS
+
+
+@pytest.fixture
+def small(tmp_path, settings):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(CORPUS / DOCS["saitama_nenkin"], docs)
+    return docs, settings.with_(index_dir=tmp_path / "index")
+
+
+def vectors_of(settings, source):
+    manifest = read_manifest(settings.index_dir)
+    chunks, vectors = read_generation(settings.index_dir, manifest)
+    return vectors[[i for i, c in enumerate(chunks) if c.doc == source]]
+
+
+def test_incremental_updates(small, embedder):
+    docs, settings = small
+    first = build_index([docs], settings, embedder)
+    assert first.added == (DOCS["saitama_nenkin"],) and first.wrote
+    before = vectors_of(settings, DOCS["saitama_nenkin"])
+
+    again = build_index([docs], settings, embedder)
+    assert again.unchanged == (DOCS["saitama_nenkin"],) and not again.wrote
+
+    extra = docs / "extra.txt"  # a second document: the first keeps its vectors
+    text = (CORPUS / DOCS["saitama_nenkin"]).read_text(encoding="utf-8").replace("さいたま市", "架空市")
+    extra.write_text(text, encoding="utf-8")
+    grown = build_index([docs], settings, embedder)
+    assert grown.added == ("extra.txt",) and grown.unchanged == (DOCS["saitama_nenkin"],)
+    assert np.array_equal(before, vectors_of(settings, DOCS["saitama_nenkin"]))
+    assert {d.source for d in read_manifest(settings.index_dir).documents} == {"extra.txt", DOCS["saitama_nenkin"]}
+
+    extra.write_text(text + "\n追記", encoding="utf-8")
+    assert build_index([docs], settings, embedder).updated == ("extra.txt",)
+
+    extra.unlink()
+    shrunk = build_index([docs], settings, embedder)
+    assert shrunk.removed == ("extra.txt",)
+    assert [d.source for d in read_manifest(settings.index_dir).documents] == [DOCS["saitama_nenkin"]]
+    assert len(list(settings.index_dir.glob("gen-*"))) == 1  # old generations are tidied up
+
+
+def test_unreadable_file_is_skipped_and_keeps_what_was_indexed(small, embedder):
+    docs, settings = small
+    build_index([docs], settings, embedder)
+    bad = docs / "broken.txt"
+    bad.write_bytes(b"\x00\x01binary")
+    report = build_index([docs], settings, embedder)
+    assert report.failed and "binary file" in report.failed[0][1]
+    target = docs / DOCS["saitama_nenkin"]
+    target.write_bytes(b"")  # the indexed document becomes unreadable: its previous version stays
+    report = build_index([docs], settings, embedder)
+    assert any("empty file" in message for _, message in report.failed)
+    assert [d.source for d in read_manifest(settings.index_dir).documents] == [DOCS["saitama_nenkin"]]
+    assert Index.load(settings=settings, embedder=embedder).search("さいたま市の委託先", k=1)
+
+
+def test_missing_index_names_the_fix(tmp_path, settings):
+    with pytest.raises(IndexMissing, match="run `piaqa index` first"):
+        Index.load(settings=settings.with_(index_dir=tmp_path / "nowhere"))
+
+
+def test_leftovers_of_a_crash_do_not_break_loading(small, embedder):
+    docs, settings = small
+    build_index([docs], settings, embedder)
+    (settings.index_dir / ".gen-000009.tmp").mkdir()  # a half-written generation
+    (settings.index_dir / ".gen-000009.tmp" / "chunks.jsonl").write_text("{broken", encoding="utf-8")
+    (settings.index_dir / ".manifest.json.tmp").write_text("{", encoding="utf-8")
+    assert Index.load(settings=settings, embedder=embedder).search("さいたま市の委託先", k=1)
+    assert build_index([docs], settings, embedder, rebuild=True).wrote
+
+
+def test_killed_build_leaves_previous_index_usable(small, embedder):
+    docs, settings = small
+    build_index([docs], settings, embedder)
+    manifest = (settings.index_dir / "manifest.json").read_text(encoding="utf-8")
+    for name in ("002_36f852d2897e428a.txt", "004_10828c4da8499198.txt"):  # enough work to be killed mid-way
+        shutil.copy(CORPUS / name, docs)
+    env = {**os.environ, "PIAQA_INDEX": str(settings.index_dir), "PIAQA_CACHE": str(settings.cache_dir)}
+    proc = subprocess.Popen([sys.executable, "-m", "piaqa.cli", "index", str(docs)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seen = ""
+    while "Batches" not in seen:  # wait until the embedding has started
+        char = proc.stderr.read(1)
+        assert char, f"the build ended before embedding: {seen[-500:]}"
+        seen += char
+    time.sleep(3)  # well inside the embedding of hundreds of chunks
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert (settings.index_dir / "manifest.json").read_text(encoding="utf-8") == manifest
+    hits = Index.load(settings=settings, embedder=embedder).search("さいたま市の委託先", k=1)
+    assert hits and hits[0].chunk.doc == DOCS["saitama_nenkin"]

@@ -1,0 +1,77 @@
+"""Search on the real sample corpus with the real embedded model, tokenizer, FAISS and BM25."""
+from __future__ import annotations
+
+from piaqa.langchain import PiaqaRetriever
+from piaqa.render import hit_dict
+
+from .conftest import DOCS
+
+CONTRACT = {"doc", "org", "affair", "form", "section", "item", "text", "lines", "page", "score"}
+
+
+def top(index, question, k=5, **kw):
+    return [hit_dict(h) for h in index.search(question, k=k, **kw)]
+
+
+def test_passage_contract(index):
+    hits = top(index, "who is the 再委託先 for 住基 in 大分市")
+    assert len(hits) == 5
+    for hit in hits:
+        assert CONTRACT <= set(hit)
+        assert hit["lines"][0] <= hit["lines"][1]
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+
+
+def test_subcontract_question_finds_the_subcontract_items(index):
+    hits = top(index, "who is the 再委託先 for 住基 in 大分市", k=3)
+    assert {h["doc"] for h in hits} == {DOCS["oita_juki"]}
+    assert any(h["item"] == "⑦再委託の有無" and "委託事項1" in h["section"] for h in hits)
+
+
+def test_english_question_finds_the_contractor(index):
+    hits = top(index, "Which company holds the system operation and maintenance contract for Oita City's resident registry file?")
+    assert any("日本電気株式会社大分支店" in h["text"] for h in hits)
+
+
+def test_abbreviations_filter_to_the_named_document(index):
+    hits = top(index, "千葉市の国年の委託先は？")
+    assert {h["doc"] for h in hits} == {DOCS["chiba_nenkin"]}
+    hits = top(index, "大分市の国年の重点項目評価書の評価書番号は？")
+    assert hits[0]["doc"] == DOCS["oita_nenkin"] and hits[0]["lines"][0] <= 13 <= hits[0]["lines"][1]
+
+
+def test_romanised_city_name(index):
+    hits = top(index, "what is the retention period for resident records in Oita")
+    assert hits and all(h["doc"] == DOCS["oita_juki"] for h in hits)
+    assert any("保管期間" in h["section"] + h["item"] + h["text"] for h in hits)
+
+
+def test_english_words_unknown_to_bm25_do_not_crash(index):
+    assert isinstance(index.search("What is this?"), list)
+    assert index.search("   ") == []
+    assert isinstance(index.search("zzzz qqqq"), list)
+
+
+def test_change_log_ranks_below_the_current_body(index):
+    hits = top(index, "大分市の住基の保管場所", k=5)
+    assert not hits[0]["history"]
+    changes = top(index, "大分市の住基の保管期間はいつ変更された？", k=5)
+    assert any(h["history"] for h in changes)
+
+
+def test_explicit_filters(index):
+    hits = top(index, "委託先名", k=10, org="さいたま市")
+    assert hits and {h["org"] for h in hits} == {"さいたま市"}
+    assert all(not h["history"] for h in top(index, "変更箇所", k=10, history=False))
+
+
+def test_questions_about_two_cities_get_passages_of_both(index):
+    hits = top(index, "Compare the target population bracket in Section I for national pension work in Oita and in Chiba.")
+    assert {h["doc"] for h in hits[:2]} == {DOCS["oita_nenkin"], DOCS["chiba_nenkin"]}
+
+
+def test_langchain_retriever(index):
+    docs = PiaqaRetriever(index=index, k=3).invoke("千葉市の国年の委託先は？")
+    assert len(docs) == 3
+    assert all(d.metadata["doc"] == DOCS["chiba_nenkin"] and d.page_content for d in docs)
+    assert CONTRACT - {"text"} <= set(docs[0].metadata)
