@@ -47,7 +47,7 @@ def section_heading(line: str) -> Heading | None:
     >>> section_heading(" （別添２） 変更箇所").changelog
     True
     >>> section_heading("I 基本情報").title, section_heading("Ⅰ．基本情報　　７ ．評価実施") is None
-    ('Ⅰ 基本情報', False)
+    ('Ⅰ 基本情報', True)
     """
     if "\t" in line.strip():
         return None
