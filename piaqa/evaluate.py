@@ -68,9 +68,9 @@ def naive_chunks(paths: list[Path], size: int = 500, overlap: int = 100) -> list
 
 def baseline_results(questions: list[dict], chunks: list[NaiveChunk], embedder: Embedder, k: int = 10):
     """{"bm25": results, "dense": results} in the batch format the scorer reads."""
-    import bm25s
+    from .store import bm25s_module
 
-    retriever = bm25s.BM25()
+    retriever = bm25s_module().BM25()
     retriever.index([tokens(c.text) for c in chunks], show_progress=False)
     vectors = embedder.encode_documents([c.text for c in chunks])
     out: dict[str, dict] = {"bm25": {}, "dense": {}}

@@ -15,7 +15,7 @@ from .embed import Embedder
 from .models import Chunk, Hit
 from .query import Query, analyse
 from .settings import Settings
-from .store import read_generation, read_manifest
+from .store import bm25s_module, read_generation, read_manifest
 from .text import compact
 from .tokenize import tokens
 
@@ -101,8 +101,7 @@ class Index:
     @classmethod
     def load(cls, index_dir: str | Path | None = None, settings: Settings | None = None,
              embedder: Embedder | None = None) -> "Index":
-        import bm25s
-
+        bm25s = bm25s_module()
         settings = settings or Settings()
         if index_dir is not None:
             settings = settings.with_(index_dir=Path(index_dir))

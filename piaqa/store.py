@@ -60,6 +60,14 @@ class Manifest:
                    documents=tuple(DocEntry(**d) for d in data["documents"]))
 
 
+def bm25s_module():
+    """bm25s, with its logger returned to the application's control (it sets itself to DEBUG on import)."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.NOTSET)
+    return bm25s
+
+
 def chunk_to_dict(chunk: Chunk) -> dict:
     out = dataclasses.asdict(chunk)
     out["lines"] = list(chunk.lines)
@@ -103,9 +111,9 @@ def next_generation(index_dir: Path) -> str:
 def write_generation(index_dir: Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray,
                      bm25_tokens: list[list[str]]) -> None:
     """Write a complete generation, then switch the manifest to it atomically, then tidy up."""
-    import bm25s
     import faiss
 
+    bm25s = bm25s_module()
     index_dir.mkdir(parents=True, exist_ok=True)
     gen = index_dir / manifest.generation
     tmp = index_dir / f".{manifest.generation}.tmp"
