@@ -137,12 +137,13 @@ def chunk_document(doc: Document, limit: int = 800) -> list[Chunk]:
             item = with_heading(doc, section, item)
         head = context(doc, path, item)
         for raw, clean, lines in item_parts(item, limit, doc.lines):
-            if not clean.strip() and not facts(item):
-                continue
+            if not clean.strip() and not facts(item) and not item.label:
+                continue  # a labelled item left blank is kept: "the form leaves it blank" is an answer
             page = doc.pages[lines[0] - 1] if doc.pages else None
             chunks.append(Chunk(
                 id=f"{doc.source}:{lines[0]}-{lines[1]}:{len(chunks)}", doc=doc.source, org=doc.org,
                 affair=doc.affair, form=doc.form, section=section_path(path), item=item.label, key=item.key,
                 text=raw, search_text=f"{head}\n{facts(item)}\n{clean}".replace("\n\n", "\n"), lines=lines,
-                page=page, history=item.history, selected=item.selected, checked=item.checked, value=clean))
+                page=page, history=item.history, selected=item.selected, checked=item.checked, value=clean,
+                family=doc.family))
     return chunks

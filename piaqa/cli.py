@@ -82,6 +82,27 @@ def cmd_search(args) -> int:
     return 0
 
 
+def cmd_ask(args) -> int:
+    from .answer import answer
+    from .render import answer_dict, answer_text, to_json
+    from .retrieve import Index
+
+    index = Index.load(settings=_settings())
+    if args.batch:
+        out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+        for q in _questions(args.batch):
+            result = answer(index, q["question"], org=args.org, affair=args.affair)
+            out.write(to_json({"id": q.get("id"), **answer_dict(result)}, indent=None) + "\n")
+        if args.output:
+            out.close()
+        return 0
+    if not args.question:
+        raise SystemExit("piaqa ask: give a QUESTION or --batch FILE")
+    result = answer(index, " ".join(args.question), org=args.org, affair=args.affair)
+    print(to_json(answer_dict(result)) if args.json else answer_text(result))
+    return 0
+
+
 def cmd_eval(args) -> int:
     from .evaluate import report_text, run_eval
     from .render import to_json
@@ -126,6 +147,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", metavar="QUESTIONS.jsonl", help="one JSON object per line with id and question")
     p.add_argument("--output", "-o", help="with --batch: write here instead of standard output")
     p.set_defaults(func=cmd_search)
+    p = sub.add_parser("ask", help="answer a question with citations (answered / not_stated / no_match)")
+    p.add_argument("question", nargs="*")
+    p.add_argument("--org", help="only this organisation")
+    p.add_argument("--affair", help="only this 事務")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--batch", metavar="QUESTIONS.jsonl", help="one JSON object per line with id and question")
+    p.add_argument("--output", "-o", help="with --batch: write here instead of standard output")
+    p.set_defaults(func=cmd_ask)
     p = sub.add_parser("eval", help="score the dev questions against naive baselines; latency; build time")
     p.add_argument("--qa", default=str(Path(__file__).resolve().parent.parent.parent / "shared/eval/qa_dev.jsonl"))
     p.add_argument("--no-baselines", action="store_true")

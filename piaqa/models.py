@@ -96,6 +96,7 @@ class Chunk:
     selected: str | None = None
     checked: tuple[str, ...] = ()
     value: str = ""
+    family: str = ""  # of the document: in a PDF dump an empty label often has its value elsewhere
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,9 @@ ENGLISH: dict[str, str] = {
     "file layout": "記録項目", "data items": "記録項目", "recorded": "記録", "record items": "記録項目",
     "municipalities": "市町村", "municipality": "市町村", "staff": "職員", "department": "部署",
 }
+NAME_QUESTION = re.compile(r"\bwho\b|\bwhich (?:company|companies|firm|vendor|body|organi[sz]ation)|誰|だれ|どこの(?:会社|業者)|会社名|業者名|社名")
 HISTORY_WORDS = ("変更", "改正", "追加された", "削除された", "以前", "旧", "change", "revis", "amend",
-                 "before", "previous", "moved", "added", "history")
+                 "previous", "moved from", "were added", "was added", "history")
 GENERIC_ORG_TOKENS = frozenset({"全国", "市町村", "職員", "組合", "連合", "会", "市", "町", "村", "区", "県", "都",
                                 "道", "府", "長", "広域", "協議"})
 ORG_SUFFIX = re.compile(r"(市|町|村|区|都|道|府|県)$")
@@ -154,24 +155,35 @@ def _mentions(text: str, alias: str) -> bool:
     return alias in text
 
 
+def late(text: str, word: str) -> float:
+    """How near the end of a Japanese question a word is (0..1): Japanese puts what is asked last."""
+    return text.rfind(word) / max(len(text), 1)
+
+
 def detect_keys(text: str) -> tuple[str, ...]:
     """Schema keys a question asks about: printed labels first, then Japanese words, then English
     terms; longer (more specific) matches first within each."""
     low = normalise(text)
     flat = compact(text)
+    asks_name = bool(NAME_QUESTION.search(low))
     found: dict[str, int] = {}
     for entry in CATALOGUE:
-        best = 0
+        best = 0.0
         for label in entry.labels:
             core = label_core(label)
             if len(core) >= 2 and core in flat:
-                best = max(best, 200 + len(core))
+                # one printed label in several places (法令上の根拠): the question's context decides
+                near = any(compact(w).removesuffix("先") in flat for w in entry.within)
+                best = max(best, 200 + len(core) + 20 * near + 10 * late(flat, core))
         for word in entry.ja:
             if compact(word) in flat:
-                best = max(best, 100 + len(word))
+                best = max(best, 100 + len(word) + 10 * late(flat, compact(word)))
         for term in entry.en:
-            if re.search(rf"\b{re.escape(term)}", low):
-                best = max(best, len(term))
+            m = re.search(rf"\b{re.escape(term)}", low)
+            if m:
+                best = max(best, len(term) + 10 * (1 - m.start() / max(len(low), 1)))
+        if best and asks_name and entry.labels[0].endswith("名"):
+            best += 50  # "who / which company": the items that hold a name come first
         if best:
             found[entry.key] = max(found.get(entry.key, 0), best)
     return tuple(sorted(found, key=lambda k: -found[k]))
@@ -200,7 +212,7 @@ def analyse(question: str, orgs: Sequence[str], affairs: Sequence[str]) -> Query
     known_orgs = tuple(sorted(set(orgs)))
     hit_orgs = tuple(o for o in known_orgs if any(_mentions(low, a) for a in org_aliases(o, known_orgs)))
     hit_affairs = mentioned_affairs(question, affairs)
-    keys = detect_keys(expanded)
+    keys = detect_keys(question)
     history = any(w in low for w in HISTORY_WORDS)
     from .schema import by_key
 

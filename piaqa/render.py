@@ -75,3 +75,31 @@ def hits_text(question: str, hits) -> str:
         body = strip_html(c.text)
         out.append("    " + (body[:300] + ("…" if len(body) > 300 else "")))
     return "\n".join(out)
+
+
+def answer_dict(ans) -> dict:
+    """An answer as the evaluation contract has it: {question, status, answer, citations: [passage…]}."""
+    out = {"question": ans.question, "status": ans.status, "answer": ans.answer,
+           "looked_for": ans.looked_for, "citations": [hit_dict(h) for h in ans.citations]}
+    if ans.parts:
+        out["parts"] = [answer_dict(p) for p in ans.parts]
+    return out
+
+
+def answer_text(ans) -> str:
+    """An answer for a terminal: the answer, its status, then each citation with where it is."""
+    from .text import strip_html
+
+    label = {"answered": "", "not_stated": " [not stated in the document]", "no_match": " [no match]"}[ans.status]
+    out = [f"Q: {ans.question}", f"A: {ans.answer}{label}"]
+    if ans.looked_for:
+        out.append(f"   (item looked for: {ans.looked_for})")
+    for n, hit in enumerate(ans.citations, 1):
+        c = hit.chunk
+        lines = f"L{c.lines[0]}" + (f"-{c.lines[1]}" if c.lines[1] != c.lines[0] else "")
+        page = f" p.{c.page}" if c.page else ""
+        flag = " [変更箇所/history]" if c.history else ""
+        out.append(f"[{n}] {c.section} > {c.item or '(text)'}{flag}\n    {c.org} {c.affair} {c.form}, {c.doc} {lines}{page}")
+        body = strip_html(c.text)
+        out.append("    " + (body[:240] + ("…" if len(body) > 240 else "")))
+    return "\n".join(out)

@@ -93,6 +93,7 @@ class Index:
             for title in named_titles(c.section):
                 titles.setdefault(title, set(tokens(PATH_NUMBER.sub("", title))))
         self._titles = [[titles[t] for t in named_titles(c.section)] for c in chunks]
+        self._position = {c.id: i for i, c in enumerate(chunks)}
         self._org_affairs: dict[str, set[str]] = {}
         for c in chunks:
             if c.org and c.affair:
@@ -111,6 +112,18 @@ class Index:
         chunks, vectors = read_generation(settings.index_dir, manifest)
         bm25 = bm25s.BM25.load(str(settings.index_dir / manifest.generation / "bm25"))
         return cls(settings, chunks, vectors.astype(np.float32), embedder or Embedder(settings), bm25)
+
+    def names_section(self, query: Query, chunk: Chunk) -> float:
+        """How fully the question names one of the chunk's section titles (委託事項3's title, …), 0..1."""
+        return path_overlap(set(tokens(query.topic)), self._titles[self._position[chunk.id]])
+
+    def chunks_of(self, doc: str) -> list[Chunk]:
+        """All chunks of one document, in source order."""
+        return [self.chunks[i] for i in np.flatnonzero(self._doc_of == doc)]
+
+    def document_text(self, doc: str, history: bool = False) -> str:
+        """The raw text the index holds for a document: its current body, or with its change log too."""
+        return "\n".join(c.text for c in self.chunks_of(doc) if history or not c.history)
 
     def candidates(self, query: Query, filters: Filters) -> np.ndarray:
         """Boolean mask of the chunks a question may be answered from."""

@@ -22,10 +22,16 @@ class FormItem:
     ja: tuple[str, ...] = ()  # other Japanese words for it in questions
     within: tuple[str, ...] = ()  # the item only counts under a sub-section whose title has one of these
     choice: bool = False  # a [選択肢] item: the answer is the selected option
+    absent: bool = False  # a fact people ask for that the standard form has no item for
+    related: tuple[str, ...] = ()  # for an absent fact: the items that say what the form does say
 
 
 def _f(key, labels, en=(), ja=(), within=(), choice=False) -> FormItem:
     return FormItem(key, tuple(labels), tuple(en), tuple(ja), tuple(within), choice)
+
+
+def _absent(key, labels, en, ja, related) -> FormItem:
+    return FormItem(key, tuple(labels), tuple(en), tuple(ja), absent=True, related=tuple(related))
 
 
 CATALOGUE: tuple[FormItem, ...] = (
@@ -34,13 +40,13 @@ CATALOGUE: tuple[FormItem, ...] = (
     _f("cover.title", ["評価書名"], ["assessment title", "title"]),
     _f("cover.org", ["評価実施機関名"], ["implementing body", "organisation", "organization"]),
     _f("cover.published", ["公表日"], ["published", "publication date", "publish"], ["公表"]),
-    _f("cover.approval", ["個人情報保護委員会承認日", "承認日"], ["approval date", "approved", "approve"], ["承認"]),
+    _f("cover.approval", ["個人情報保護委員会承認日", "承認日"], ["approval date", "approved", "approve"]),
     _f("cover.notes", ["特記事項"], ["special notes", "remarks"]),
     # Ⅰ 基本情報
     _f("jimu.name", ["事務の名称"], ["name of the affair", "business name"]),
     _f("jimu.description", ["事務の内容"], ["business description", "what the work involves", "tasks", "duties"], ["事務内容", "業務内容"]),
     _f("jimu.target_count", ["対象人数"], ["target population", "number of people covered", "population bracket"], ["人数"], choice=True),
-    _f("system.name", ["システムの名称"], ["system name", "systems"], ["システム"]),
+    _f("system.name", ["システムの名称"], ["system name"]),
     _f("system.function", ["システムの機能"], ["system function", "functions"], ["機能"]),
     _f("system.connections", ["他のシステムとの接続"], ["connect", "connection", "connected systems", "linked systems"], ["接続", "つなが"]),
     _f("file.name", ["特定個人情報ファイル名"], ["file name", "personal information file"], ["ファイル名"]),
@@ -80,22 +86,27 @@ CATALOGUE: tuple[FormItem, ...] = (
     _f("itaku.present", ["委託の有無"], ["outsourced", "outsourcing", "entrusted", "number of outsourced items"], ["委託件数", "委託"], choice=True),
     _f("itaku.content", ["委託内容"], ["outsourced work", "what is outsourced", "contract"], ["委託業務"]),
     _f("itaku.scope", ["取扱いを委託する特定個人情報ファイルの範囲"], ["scope of outsourced file"], ["委託範囲"], choice=True),
-    _f("itaku.handlers", ["委託先における取扱者数"], ["number of handlers at the contractor", "contractor staff"], ["取扱者数"], choice=True),
+    _f("itaku.handlers", ["委託先における取扱者数"], ["number of handlers at the contractor", "contractor staff", "people handle", "staff handle"], ["取扱者数", "取り扱う人数", "取扱人数"], choice=True),
     _f("itaku.delivery", ["委託先への特定個人情報ファイルの提供方法"], ["how data is given to the contractor"], ["提供方法"]),
     _f("itaku.name_check", ["委託先名の確認方法"], ["how to confirm the contractor name"], ["確認方法"]),
     _f("itaku.contractor_name", ["委託先名"], ["contractor", "vendor", "contract holder", "company", "outsourced to", "entrusted to"], ["委託先", "業者"]),
+    # Facts the form does not ask for: the answer is "not stated", with what the form does say.
+    _absent("itaku.subcontractor_name", ["再委託先名"], ["subcontractor", "re-delegated to", "sub-contractor"],
+            ["再委託先"], ["itaku.subcontract", "itaku.subcontract_items", "itaku.subcontract_permission"]),
+    _absent("storage.cloud_provider", ["クラウド事業者名"], ["cloud provider", "cloud vendor", "which cloud"],
+            ["クラウド事業者", "クラウドサービス事業者"], ["storage.location"]),
     _f("itaku.subcontract", ["再委託の有無"], ["subcontract", "re-delegate", "re-entrust", "subcontracting"], ["再委託"], choice=True),
     _f("itaku.subcontract_permission", ["再委託の許諾方法"], ["subcontracting approval", "permission to subcontract"], ["許諾", "承認"]),
     _f("itaku.subcontract_items", ["再委託事項"], ["subcontracted work", "what is subcontracted"], ["再委託内容"]),
     _f("provide.present", ["提供・移転の有無"], ["provision", "transfer", "number of recipients", "provided to"], ["提供", "移転"], choice=True),
     _f("provide.legal_basis", ["法令上の根拠"], ["legal basis"], ["根拠"], within=("提供・移転", "提供先", "移転先")),
-    _f("provide.purpose", ["提供先における用途", "移転先における用途"], ["use at the recipient", "why transferred", "purpose of transfer"], ["用途"]),
+    _f("provide.purpose", ["提供先における用途", "移転先における用途"], ["use at the recipient", "why transferred", "purpose of transfer"], ["用途", "何のため"]),
     _f("provide.info", ["提供する情報", "移転する情報"], ["information provided", "information transferred"]),
     _f("provide.subject_count", ["提供する情報の対象となる本人の数", "移転する情報の対象となる本人の数"], ["number of persons provided"], choice=True),
     _f("provide.scope", ["提供する情報の対象となる本人の範囲", "移転する情報の対象となる本人の範囲"], ["scope of provision"]),
     _f("provide.method", ["提供方法", "移転方法"], ["method of provision", "how provided"]),
     _f("provide.timing", ["時期・頻度"], ["timing", "frequency"], ["頻度"]),
-    _f("storage.location", ["保管場所"], ["storage location", "where stored", "data centre", "data center", "server room", "building", "host", "cloud"], ["保管", "サーバ", "データセンター", "クラウド"]),
+    _f("storage.location", ["保管場所"], ["storage location", "where stored", "data centre", "data center", "server room", "building", "host", "cloud"], ["保管", "サーバ", "データセンター"]),
     _f("storage.period", ["保管期間", "期間"], ["retention", "retention period", "how long kept", "retain"], ["保存期間", "保管期間", "何年"], within=("保管",), choice=True),
     _f("storage.deletion", ["消去方法"], ["deletion", "erasure", "how deleted", "disposal"], ["消去", "廃棄", "削除"]),
     _f("remarks", ["備考"], ["remarks", "notes"]),
@@ -115,7 +126,7 @@ CATALOGUE: tuple[FormItem, ...] = (
     _f("risk.contract_rules", ["委託契約書中の特定個人情報ファイルの取扱いに関する規定"], ["contract clauses"], ["契約書"], choice=True),
     _f("risk.contractor_check", ["情報保護管理体制の確認"], ["contractor selection", "certification", "privacy mark", "isms"], ["業者選定", "認証"]),
     # Ⅳ その他のリスク対策
-    _f("audit.self_check", ["自己点検"], ["self-inspection", "self check"], ["点検"], choice=True),
+    _f("audit.self_check", ["自己点検"], ["self-inspection", "self check"], ["自己点検"], choice=True),
     _f("audit.audit", ["監査"], ["audit", "internal audit"], ["内部監査"], within=("監査",), choice=True),
     _f("audit.detail", ["具体的なチェック方法", "具体的な内容", "具体的な方法"], ["details"], ["具体的"]),
     _f("training", ["従業者に対する教育・啓発"], ["training", "staff education", "awareness"], ["研修", "教育"], choice=True),
@@ -135,7 +146,7 @@ CATALOGUE: tuple[FormItem, ...] = (
     _f("procedure.opinions", ["主な意見の内容"], ["public comments", "opinions received", "public comment"], ["意見", "パブコメ"]),
     _f("procedure.reflection", ["評価書への反映"], ["reflected", "how reflected"], ["反映"]),
     _f("procedure.result", ["結果"], ["result", "outcome"], ["結果"], within=("第三者点検", "承認")),
-    _f("procedure.approval", ["個人情報保護委員会の承認"], ["approval by the personal information protection commission", "ppc approval"], ["承認"]),
+    _f("procedure.approval", ["個人情報保護委員会の承認"], ["approval by the personal information protection commission", "ppc approval"], ["委員会の承認"]),
 )
 
 SECTION_TITLES: tuple[str, ...] = (

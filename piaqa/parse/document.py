@@ -237,6 +237,10 @@ class _Builder:
             if self.draft:
                 self.draft.gap = True
             return
+        first = next((c for c in line.split("\t") if c.strip()), "")
+        if self.stack and self.stack[0].heading.annex and subsection_heading(first) and not self.stack[0].heading.changelog:
+            self.stack.clear()  # a form sub-section after an annex: the annex has ended, its section heading is late
+            self.draft = None
         if self.stack and self.stack[0].heading.annex:
             self.touch(n)
             if self.draft and self.draft.annex:
@@ -244,7 +248,6 @@ class _Builder:
             else:
                 self.add(_Draft("", [(n, line)], annex=True))
             return
-        first = next((c for c in line.split("\t") if c.strip()), "")
         heading = subsection_heading(first) or group_heading(line if self.family == TABLE else first)
         if heading:
             if heading.level == 3 and heading.rest:
@@ -300,11 +303,15 @@ def parse_source(src: Source) -> Document:
             continue
         heading = section_heading(line)
         if heading:
-            preamble = builder.roots[-1] if builder.roots and builder.roots[-1].heading.title == NO_HEADING else None
+            orphan = builder.roots[-1] if builder.roots and builder.roots[-1].heading.title == NO_HEADING else None
             node = builder.open(heading, n)
-            if preamble and len(builder.roots) == 2 and heading.title.startswith("Ⅰ"):
-                builder.roots.remove(preamble)  # PDF dumps print a heading after its first content
-                node.start, node.drafts, node.children = preamble.start, preamble.drafts + node.drafts, preamble.children
+            first_body = len(builder.roots) == 2 and heading.title.startswith("Ⅰ")
+            after_annex = len(builder.roots) > 2 and builder.roots[-3].heading.annex
+            if orphan and not heading.annex and (first_body or after_annex):
+                # PDF dumps print a heading after its first content: the content without a heading
+                # before the form's first section, or after an annex, belongs to the heading that follows
+                builder.roots.remove(orphan)
+                node.start, node.drafts, node.children = orphan.start, orphan.drafts + node.drafts, orphan.children
             if heading.changelog:
                 log_node = node
             continue

@@ -148,7 +148,7 @@ def table_label(cell: str) -> tuple[str, str] | None:
     for known in known_labels():
         if core == known or (len(known) >= 8 and core.endswith(known) and len(core) <= 80):
             return re.sub(r"[\s\u3000]*※.*$", "", text), ""
-    m = re.match(r"^(\S+?)[\s\u3000]+※[\s\u3000]+(.+)$", text)
+    m = re.match(r"^(\S+?)[\s\u3000]+(?:※[\s\u3000]+)?(.+)$", text)
     if m and label_core(m.group(1)) in known_labels():
         return m.group(1), m.group(2)
     return None
