@@ -181,8 +181,9 @@ class Index:
             boost += np.array([weights.get(c.key, 0.0) for c in self.chunks])
         asked = set(tokens(query.topic))
         boost += PATH_BOOST * np.array([path_overlap(asked, t) if m else 0.0 for t, m in zip(self._titles, mask)])
-        if not query.history:
-            boost *= np.where(self._history, self.settings.history_weight, 1.0)
+        # the change log ranks below the current body, unless the question is about changes
+        weight = self.settings.history_weight
+        boost *= np.where(self._history, 1.0, weight) if query.history else np.where(self._history, weight, 1.0)
         scores = np.where(mask, fused * boost, -1.0)
         order = [int(i) for i in np.argsort(-scores, kind="stable") if scores[i] > 0]
         if len(query.orgs) > 1 and not org:

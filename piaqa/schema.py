@@ -68,7 +68,7 @@ CATALOGUE: tuple[FormItem, ...] = (
     _f("validity", ["その妥当性", "妥当性"], ["justification", "validity"], ["理由", "なぜ"]),
     _f("file.start_date", ["保有開始日"], ["start of holding", "held since"], ["保有開始"]),
     _f("file.dept", ["事務担当部署"], ["department in charge of the file"]),
-    _f("acquire.source", ["入手元"], ["source", "obtained from", "where obtained", "acquire from", "receive"], ["どこから", "入手先", "受け取", "受領"]),
+    _f("acquire.source", ["入手元"], ["source", "obtained from", "where obtained", "acquire from"], ["どこから", "入手先", "受け取", "受領"]),
     _f("acquire.method", ["入手方法"], ["how obtained", "method of acquisition"], ["入手手段"]),
     _f("acquire.timing", ["入手の時期・頻度"], ["timing of acquisition", "frequency"], ["頻度", "時期"]),
     _f("acquire.validity", ["入手に係る妥当性"], ["validity of acquisition"]),

@@ -82,14 +82,18 @@ def _empty(chunk: Chunk) -> bool:
     return is_placeholder(rest) or bool(entry and entry.choice and len(rest) < 4)
 
 
+def _siblings(index, hit: Hit) -> list[Hit]:
+    return [Hit(c, 0.0) for c in index.chunks_of(hit.chunk.doc)
+            if c.section == hit.chunk.section and not c.history and c.id != hit.chunk.id]
+
+
 WHY = re.compile(r"\bwhy\b|reason|なぜ|理由|どうして|妥当性", re.I)
 
 
 def _stated_elsewhere(index, question: str, blank: Hit, hits: list[Hit]) -> Hit | None:
     """When an item is blank, the fact may still be stated beside it: a reason in その妥当性 (for "why"),
     or the quantity asked for (150年間) in a sibling item or a top passage."""
-    siblings = [Hit(c, 0.0) for c in index.chunks_of(blank.chunk.doc)
-                if c.section == blank.chunk.section and not c.history and c.id != blank.chunk.id]
+    siblings = _siblings(index, blank)
     if WHY.search(question):
         return next((h for h in siblings if h.chunk.key == "validity" and not _empty(h.chunk)), None)
     unit = asked_unit(question)
@@ -133,8 +137,8 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
     keyed = []
     if entry and (not query.history or entry.key.startswith("cover.")) and "別添" not in question:  # an annex has no items
         keyed = [h for h in hits if h.chunk.key == entry.key and not h.chunk.history]
-        if not keyed:
-            keyed = [Hit(c, 0.0) for c in index.chunks_of(doc) if c.key == entry.key and not c.history]
+        keyed += [Hit(c, 0.0) for c in index.chunks_of(doc) if c.key == entry.key and not c.history
+                  and all(c.id != h.chunk.id for h in keyed)]
         labels = {label_core(label) for label in entry.labels}
         if not keyed and not any(label_core(c.item) in labels for c in index.chunks_of(doc) if not c.history):
             return Answer(question, NOT_STATED, f"The document does not state this: it has no {_label(entry)} item.",
@@ -142,6 +146,7 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
         # the group the question names (委託事項3's title) first, then an item with content; rank order otherwise
         keyed.sort(key=lambda h: (-round(index.names_section(query, h.chunk), 2), _empty(h.chunk)))
     fact = find_fact(question)
+    labelled = list(keyed)  # where a contact detail or date must be, when the question names the item
     if keyed and _empty(keyed[0].chunk) and keyed[0].chunk.family == "pdf_text":
         keyed = []  # a PDF dump prints many values away from their labels: answer from the passages
     if keyed:
@@ -164,7 +169,7 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
             return Answer(question, ANSWERED, shape(question, value, best.chunk, query), _cite([best], hits),
                           _label(entry))
     if fact:
-        pool = [*keyed, *hits[:3]]
+        pool = [*labelled, *_siblings(index, labelled[0])] if labelled else hits[:3]
         for hit in pool:
             m = fact.found.search(hit.chunk.text)
             if m:
@@ -173,7 +178,7 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
         return Answer(question, NOT_STATED, f"The document does not state this: no {fact.name} is given"
                       + (f" under {_label(entry)}" if entry else "") + ".", _cite(pool[:1], hits),
                       _label(entry) if entry else None)
-    best = hits[0]
+    best = next((h for h in hits if not is_placeholder(h.chunk.value) or h.chunk.selected), hits[0])
     text = strip_html(best.chunk.value or best.chunk.text)
     return Answer(question, ANSWERED, shape(question, text, best.chunk, query), _cite([best], hits), None)
 
@@ -229,5 +234,7 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
         return Answer(question, status, text, cites, parts[0].looked_for if parts else None, parts)
     by_doc = [h for h in hits if h.chunk.doc == hits[0].chunk.doc]
     result = answer_document(index, query, by_doc)
-    return Answer(result.question, result.status, result.answer, _cite(list(result.citations), hits),
+    # the passage the answer comes from, then the best passages of the search (which may say more)
+    first = list(result.citations[:1]) if result.status == ANSWERED else list(result.citations)
+    return Answer(result.question, result.status, result.answer, _cite(first, [*hits[:2], *result.citations, *hits]),
                   result.looked_for, result.parts)
