@@ -113,9 +113,10 @@ class Index:
         bm25 = bm25s.BM25.load(str(settings.index_dir / manifest.generation / "bm25"))
         return cls(settings, chunks, vectors.astype(np.float32), embedder or Embedder(settings), bm25)
 
-    def names_section(self, query: Query, chunk: Chunk) -> float:
-        """How fully the question names one of the chunk's section titles (委託事項3's title, …), 0..1."""
-        return path_overlap(set(tokens(query.topic)), self._titles[self._position[chunk.id]])
+    def names_group(self, query: Query, chunk: Chunk) -> float:
+        """How fully the question names the chunk's innermost section (委託事項3's title, …), 0..1."""
+        titles = self._titles[self._position[chunk.id]]
+        return path_overlap(set(tokens(query.topic)), titles[-1:])
 
     def chunks_of(self, doc: str) -> list[Chunk]:
         """All chunks of one document, in source order."""

@@ -144,7 +144,7 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
             return Answer(question, NOT_STATED, f"The document does not state this: it has no {_label(entry)} item.",
                           _cite([], hits), _label(entry))
         # the group the question names (委託事項3's title) first, then an item with content; rank order otherwise
-        keyed.sort(key=lambda h: (-round(index.names_section(query, h.chunk), 2), _empty(h.chunk)))
+        keyed.sort(key=lambda h: (-round(index.names_group(query, h.chunk), 2), _empty(h.chunk)))
     fact = find_fact(question)
     labelled = list(keyed)  # where a contact detail or date must be, when the question names the item
     if keyed and _empty(keyed[0].chunk) and keyed[0].chunk.family == "pdf_text":
