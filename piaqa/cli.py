@@ -83,11 +83,24 @@ def cmd_search(args) -> int:
 
 
 def cmd_ask(args) -> int:
-    from .answer import answer
+    from .answer import answer as extractive
     from .render import answer_dict, answer_text, to_json
     from .retrieve import Index
 
-    index = Index.load(settings=_settings())
+    settings = _settings()
+    if args.llm:
+        settings = settings.with_(llm=args.llm)
+    index = Index.load(settings=settings)
+    model = None
+    if settings.llm:
+        from .answer.llm import chat_model, generate
+
+        model = chat_model(settings.llm, settings.llm_base_url)
+
+    def answer(index, question, **kw):
+        result = extractive(index, question, **kw)
+        return generate(model, result) if model else result
+
     if args.batch:
         out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
         for q in _questions(args.batch):
@@ -151,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", nargs="*")
     p.add_argument("--org", help="only this organisation")
     p.add_argument("--affair", help="only this 事務")
+    p.add_argument("--llm", help="write the answer with a chat model: openai:MODEL or ollama:MODEL (PIAQA_LLM)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--batch", metavar="QUESTIONS.jsonl", help="one JSON object per line with id and question")
     p.add_argument("--output", "-o", help="with --batch: write here instead of standard output")

@@ -79,8 +79,8 @@ def hits_text(question: str, hits) -> str:
 
 def answer_dict(ans) -> dict:
     """An answer as the evaluation contract has it: {question, status, answer, citations: [passage…]}."""
-    out = {"question": ans.question, "status": ans.status, "answer": ans.answer,
-           "looked_for": ans.looked_for, "citations": [hit_dict(h) for h in ans.citations]}
+    out = {"question": ans.question, "status": ans.status, "answer": ans.answer, "looked_for": ans.looked_for,
+           "generated": ans.generated, "citations": [hit_dict(h) for h in ans.citations]}
     if ans.parts:
         out["parts"] = [answer_dict(p) for p in ans.parts]
     return out

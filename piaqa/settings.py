@@ -24,6 +24,8 @@ class Settings:
     batch_size: int = 16
     rrf_k: int = 10  # measured on the dev set: 10 > 30 > 60 (see README)
     history_weight: float = 0.7  # change-log passages rank below the current body for the same content
+    llm: str = ""  # optional answer generation: "openai:MODEL" or "ollama:MODEL"; "" = extractive only
+    llm_base_url: str | None = None  # an OpenAI-compatible endpoint or an Ollama server
 
     def __post_init__(self) -> None:
         if self.chunk_chars < 100:
@@ -47,6 +49,10 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
                             ("PIAQA_CACHE", "cache_dir", Path), ("PIAQA_MODEL", "model", str)):
         if env.get(key):
             changes[name] = cast(env[key])
+    if env.get("PIAQA_LLM"):
+        changes["llm"] = env["PIAQA_LLM"]
+    if env.get("PIAQA_LLM_BASE_URL"):
+        changes["llm_base_url"] = env["PIAQA_LLM_BASE_URL"]
     if env.get("PIAQA_QUERY_PROMPT") is not None or env.get("PIAQA_DOCUMENT_PROMPT") is not None:
         changes["prompts"] = (("query", env.get("PIAQA_QUERY_PROMPT", "")),
                               ("document", env.get("PIAQA_DOCUMENT_PROMPT", "")))

@@ -35,6 +35,7 @@ class Answer:
     citations: tuple[Hit, ...] = ()
     looked_for: str | None = None  # the form item that was looked for
     parts: tuple["Answer", ...] = ()  # one per organisation, for questions about several
+    generated: bool = False  # written by a chat model from the cited passages
 
 
 def unknown_organisation(question: str, query: Query, orgs: list[str]) -> str | None:

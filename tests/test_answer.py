@@ -1,0 +1,96 @@
+"""Cited answers on the real corpus: each status, lists, a cross-document question, and the LLM path
+with LangChain's own fake chat models."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from piaqa.answer import ANSWERED, NO_MATCH, NOT_STATED, answer
+from piaqa.answer.llm import generate
+
+from .conftest import DOCS
+
+
+def items(ans):
+    return [(h.chunk.item, h.chunk.section) for h in ans.citations]
+
+
+def test_subcontractor_is_not_stated_and_what_the_form_says_is_cited(index):
+    ans = answer(index, "who is the 再委託先 for 住基 in 大分市")
+    assert ans.status == NOT_STATED
+    assert ans.looked_for == "再委託先名"
+    cited = {h.chunk.item: h.chunk for h in ans.citations[:3]}
+    assert cited["⑦再委託の有無"].selected == "再委託する" and cited["⑦再委託の有無"].doc == DOCS["oita_juki"]
+    assert "⑨再委託事項" in cited
+    assert "日本電気" not in ans.answer  # a company that appears elsewhere is not offered as the answer
+
+
+def test_contractor_is_answered_with_its_citation(index):
+    ans = answer(index, "Which company holds the system operation and maintenance contract for Oita City's resident registry file?")
+    assert ans.status == ANSWERED
+    assert ans.answer == "日本電気株式会社大分支店"
+    assert ans.citations[0].chunk.lines == (176, 176) and ans.citations[0].chunk.item == "⑥委託先名"
+
+
+def test_selected_option_is_the_answer(index):
+    ans = answer(index, "さいたま市の国年ファイルを使う職員って何人くらいですか？使用者数の区分で教えてください。")
+    assert (ans.status, ans.answer) == (ANSWERED, "100人以上500人未満")
+
+
+def test_list_answer_from_ticked_boxes(index):
+    ans = answer(index, "大分市の住基の入手元は？")
+    assert ans.status == ANSWERED
+    assert "本人又は本人の代理人" in ans.answer and "地方公共団体・地方独立行政法人" in ans.answer
+
+
+def test_form_without_the_item_is_not_stated(index):
+    # a 重点項目 form has no 保管期間 item
+    ans = answer(index, "For how many years does Oita retain its national pension personal-number file before deleting it?")
+    assert ans.status == NOT_STATED and ans.citations
+
+
+def test_missing_contact_detail_is_not_stated(index):
+    ans = answer(index, "What email address can I use to ask Saitama City's pension section how my data is handled?")
+    assert ans.status == NOT_STATED and "email" in ans.answer
+
+
+def test_unindexed_city_is_no_match(index):
+    ans = answer(index, "横浜市の住基の委託先は？")
+    assert ans.status == NO_MATCH and "横浜市" in ans.answer and not ans.citations
+    assert answer(index, "   ").status == NO_MATCH
+
+
+def test_cross_document_answer_has_a_cited_part_per_city(index):
+    ans = answer(index, "Compare the target population bracket in Section I for national pension work in Oita and in Chiba.")
+    assert ans.status == ANSWERED and len(ans.parts) == 2
+    assert "大分市: 10万人以上30万人未満" in ans.answer and "千葉市: 30万人以上" in ans.answer
+    assert {h.chunk.doc for h in ans.citations[:2]} == {DOCS["oita_nenkin"], DOCS["chiba_nenkin"]}
+
+
+def test_generated_answer_citing_a_passage_not_given_is_rejected(index):
+    extractive = answer(index, "千葉市の国年の委託事項3の委託先は？")
+    fake = FakeListChatModel(responses=["委託先は株式会社パソナです [9]"])
+    assert generate(fake, extractive) == extractive  # falls back, unchanged
+    uncited = FakeListChatModel(responses=["委託先は株式会社パソナです"])
+    assert generate(uncited, extractive) == extractive
+
+
+def test_generated_answer_with_valid_citations_is_kept(index):
+    extractive = answer(index, "who is the 再委託先 for 住基 in 大分市")
+    fake = FakeListChatModel(responses=["文書には再委託先の名称は記載されていません。再委託は「再委託する」とされています [1]。"])
+    result = generate(fake, extractive)
+    assert result.generated and result.answer.endswith("[1]。")
+    assert result.citations[0] == extractive.citations[0] and result.status == NOT_STATED
+
+
+def test_cli_ask_json(index, settings):
+    env = {**os.environ, "PIAQA_INDEX": str(settings.index_dir), "PIAQA_CACHE": str(settings.cache_dir)}
+    out = subprocess.run([sys.executable, "-m", "piaqa.cli", "ask", "--json", "千葉市の国民年金の保管期間は？"],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    data = json.loads(out)
+    assert data["status"] == ANSWERED and "6年以上10年未満" in data["answer"]
+    assert {"doc", "section", "item", "text", "lines", "page", "score"} <= set(data["citations"][0])
