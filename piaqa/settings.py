@@ -15,6 +15,7 @@ E5_PROMPTS = (("query", "query: "), ("document", "passage: "))
 class Settings:
     corpus_dir: Path = ROOT / "corpus"
     index_dir: Path = ROOT / "index"
+    uploads_dir: Path = ROOT / "uploads"  # documents added from the app
     cache_dir: Path = Path.home() / ".cache" / "piaqa"
     # DEFAULT_MODEL, a sentence-transformers model id (needs Hub access) or a local folder.
     model: str = DEFAULT_MODEL
@@ -46,7 +47,7 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     changes: dict = {}
     for key, name, cast in (("PIAQA_CORPUS", "corpus_dir", Path), ("PIAQA_INDEX", "index_dir", Path),
-                            ("PIAQA_CACHE", "cache_dir", Path), ("PIAQA_MODEL", "model", str)):
+                            ("PIAQA_CACHE", "cache_dir", Path), ("PIAQA_UPLOADS", "uploads_dir", Path), ("PIAQA_MODEL", "model", str)):
         if env.get(key):
             changes[name] = cast(env[key])
     if env.get("PIAQA_LLM"):

@@ -1,0 +1,161 @@
+"""The piaqa web app: ask, filter, read the cited source, browse and add documents.
+
+    python app.py        # http://127.0.0.1:7860, on the sample corpus and the embedded default model
+
+Host, port and an optional login come from PIAQA_HOST, PIAQA_PORT and PIAQA_AUTH ("user:password").
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import gradio as gr
+
+from piaqa.answer import answer as extractive
+from piaqa.embed import Embedder
+from piaqa.errors import IndexMissing, PiaqaError
+from piaqa.indexer import build_index
+from piaqa.parse import parse_file
+from piaqa.render import answer_dict
+from piaqa.retrieve import Index
+from piaqa.settings import Settings, from_env
+from piaqa.store import read_manifest
+from piaqa.ui import CSS, answer_html, citations_html, esc, outline_html
+
+log = logging.getLogger("piaqa.app")
+ALL = "(all)"
+EXAMPLES = ["who is the 再委託先 for 住基 in 大分市", "千葉市の国年の委託先は？",
+            "What is the retention period for resident records in Oita?", "さいたま市の国民年金の評価書はいつ公表されましたか？",
+            "Compare the target population bracket in Section I for national pension work in Oita and in Chiba."]
+
+
+class State:
+    """The model and index, loaded once per process and swapped atomically after an upload."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.embedder = Embedder(settings)
+        self.lock = threading.Lock()
+        self.index = self._load()
+
+    def _load(self) -> Index:
+        try:
+            return Index.load(settings=self.settings, embedder=self.embedder)
+        except IndexMissing:
+            log.info("no index yet: indexing %s", self.settings.corpus_dir)
+            build_index([self.settings.corpus_dir], self.settings, self.embedder)
+            return Index.load(settings=self.settings, embedder=self.embedder)
+
+    def reload(self) -> None:
+        fresh = Index.load(settings=self.settings, embedder=self.embedder)
+        with self.lock:
+            self.index = fresh
+
+    def documents(self) -> list[list]:
+        manifest = read_manifest(self.settings.index_dir)
+        return [[d.source, d.org or "", d.affair or "", d.form or "", d.chunks] for d in manifest.documents]
+
+
+def choice(value: str | None) -> str | None:
+    return None if not value or value == ALL else value
+
+
+def build(state: State) -> gr.Blocks:
+    def ask(question, org, affair, form, history):
+        index = state.index
+        result = extractive(index, question or "", org=choice(org), affair=choice(affair), history=history)
+        if choice(form):
+            kept = tuple(h for h in result.citations if h.chunk.form == form)
+            result = result.__class__(**{**result.__dict__, "citations": kept})
+
+        def section_of(chunk):
+            return [c for c in index.chunks_of(chunk.doc) if c.section == chunk.section]
+
+        return answer_html(result), citations_html(result, section_of), answer_dict(result)
+
+    def outline(source):
+        if not source:
+            return "<div class='piaqa-where'>Choose a document.</div>"
+        return outline_html(state.index.chunks_of(source))
+
+    def upload(files, progress=gr.Progress()):
+        uploads = state.settings.uploads_dir
+        uploads.mkdir(parents=True, exist_ok=True)
+        messages, saved = [], []
+        for file in files or []:
+            path = Path(file if isinstance(file, str) else file.name)
+            name = Path(getattr(file, "orig_name", None) or path.name).name
+            try:
+                parse_file(path)  # refuse what cannot be read before anything is written
+            except PiaqaError as exc:
+                messages.append(f"✗ {name}: {exc.problem if hasattr(exc, 'problem') else exc}")
+                continue
+            target = uploads / name
+            stem, n = target.stem, 2
+            while target.exists() and target.read_bytes() != path.read_bytes():
+                target = uploads / f"{stem}-{n}{target.suffix}"  # never overwrite another upload
+                n += 1
+            shutil.copyfile(path, target)
+            saved.append(target)
+        if saved:
+            report = build_index(saved, state.settings, state.embedder,
+                                 progress=lambda items, total, what: progress.tqdm(items, total=total, desc=what))
+            state.reload()
+            for source in (*report.added, *report.updated):
+                messages.append(f"✓ {source}: indexed")
+            messages += [f"✓ {s}: unchanged" for s in report.unchanged if s in {p.name for p in saved}]
+            messages += [f"✗ {p}: {m}" for p, m in report.failed]
+        docs = state.documents()
+        return ("\n".join(messages) or "No file given.", docs, gr.update(choices=[d[0] for d in docs]))
+
+    index = state.index
+    forms = sorted({c.form for c in index.chunks if c.form})
+    with gr.Blocks(title="piaqa — 特定個人情報保護評価書 Q&A") as demo:
+        gr.Markdown("## piaqa — questions about 特定個人情報保護評価書, answered from the documents with citations")
+        with gr.Tab("Ask"):
+            question = gr.Textbox(label="Question (日本語 / English / mixed)", placeholder=EXAMPLES[0], lines=2)
+            with gr.Row():
+                org = gr.Dropdown([ALL, *index.orgs], value=ALL, label="Organisation")
+                affair = gr.Dropdown([ALL, *index.affairs], value=ALL, label="事務")
+                form = gr.Dropdown([ALL, *forms], value=ALL, label="Form type")
+                history = gr.Checkbox(value=True, label="Include change log (変更箇所)")
+            go = gr.Button("Ask", variant="primary")
+            gr.Examples(EXAMPLES, inputs=question)
+            answer_out = gr.HTML(elem_id="answer")
+            cards_out = gr.HTML(elem_id="citations")
+            json_out = gr.JSON(visible=False)
+            for trigger in (go.click, question.submit):
+                trigger(ask, [question, org, affair, form, history], [answer_out, cards_out, json_out], api_name="ask"
+                        if trigger == go.click else False)
+        with gr.Tab("Documents"):
+            table = gr.Dataframe(state.documents(), headers=["file", "organisation", "事務", "form", "passages"],
+                                 interactive=False)
+            picked = gr.Dropdown([d[0] for d in state.documents()], label="Document", value=None)
+            structure = gr.HTML()
+            picked.change(outline, picked, structure, api_name="outline")
+        with gr.Tab("Add documents"):
+            gr.Markdown("Upload assessments (.txt in UTF-8 or Shift_JIS, or .pdf). Each is checked before it is "
+                        "stored; a file that cannot be read is refused and nothing indexed is changed.")
+            files = gr.File(file_count="multiple", file_types=[".txt", ".pdf"], label="Assessments")
+            add = gr.Button("Add to the index")
+            result = gr.Textbox(label="Result", lines=4)
+            add.click(upload, files, [result, table, picked], api_name="upload")
+    return demo
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = from_env()
+    state = State(settings)
+    auth = os.environ.get("PIAQA_AUTH")
+    demo = build(state)
+    demo.queue(default_concurrency_limit=4).launch(
+        server_name=os.environ.get("PIAQA_HOST", "127.0.0.1"), server_port=int(os.environ.get("PIAQA_PORT", "7860")),
+        auth=tuple(auth.split(":", 1)) if auth else None, css=CSS, show_error=False)
+
+
+if __name__ == "__main__":
+    main()
