@@ -59,20 +59,29 @@ def _questions(path: str) -> list[dict]:
     return read_questions(Path(path))
 
 
+def _batch(args, run) -> int:
+    """One JSON object a line for each {"id", "question"} of --batch, to --output or standard output."""
+    from .render import to_json
+
+    questions = _questions(args.batch)
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        for q in questions:
+            out.write(to_json({"id": q.get("id"), **run(q["question"])}, indent=None) + "\n")
+    finally:
+        if args.output:
+            out.close()
+    return 0
+
+
 def cmd_search(args) -> int:
     from .render import hit_dict, hits_text, to_json
     from .retrieve import Index
 
     index = Index.load(settings=_settings())
     if args.batch:
-        out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
-        for q in _questions(args.batch):
-            hits = index.search(q["question"], k=args.k, org=args.org, affair=args.affair)
-            out.write(to_json({"id": q.get("id"), "question": q["question"],
-                               "hits": [hit_dict(h) for h in hits]}, indent=None) + "\n")
-        if args.output:
-            out.close()
-        return 0
+        return _batch(args, lambda q: {"question": q, "hits": [hit_dict(h) for h in index.search(
+            q, k=args.k, org=args.org, affair=args.affair)]})
     if not args.question:
         raise SystemExit("piaqa search: give a QUESTION or --batch FILE")
     question = " ".join(args.question)
@@ -102,13 +111,7 @@ def cmd_ask(args) -> int:
         return generate(model, result) if model else result
 
     if args.batch:
-        out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
-        for q in _questions(args.batch):
-            result = answer(index, q["question"], org=args.org, affair=args.affair)
-            out.write(to_json({"id": q.get("id"), **answer_dict(result)}, indent=None) + "\n")
-        if args.output:
-            out.close()
-        return 0
+        return _batch(args, lambda q: answer_dict(answer(index, q, org=args.org, affair=args.affair)))
     if not args.question:
         raise SystemExit("piaqa ask: give a QUESTION or --batch FILE")
     result = answer(index, " ".join(args.question), org=args.org, affair=args.affair)

@@ -10,6 +10,7 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -54,8 +55,10 @@ PIPELINE_SOURCES = ("ingest.py", "text.py", "schema.py", "chunk.py", "tokenize.p
                     "parse/fields.py", "parse/markers.py", "parse/changelog.py", "parse/meta.py")
 
 
+@lru_cache(maxsize=1)
 def pipeline_version() -> str:
-    """A hash of the code that turns a file into chunks: when it changes, documents are re-chunked."""
+    """A hash of the code that turns a file into chunks (as loaded by this process): when it changes,
+    documents are re-chunked."""
     root = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for name in PIPELINE_SOURCES:

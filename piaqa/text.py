@@ -63,6 +63,22 @@ def join_wrapped(lines: list[str]) -> str:
     return "\n".join(out)
 
 
+def table_columns(lines: list[str]) -> list[list[str]]:
+    """The non-empty cells of tab-separated rows, column by column (HTML stripped).
+
+    >>> table_columns(["a\\tb", "\\tc"])
+    [['a'], ['b', 'c']]
+    """
+    columns: list[list[str]] = []
+    for line in lines:
+        for i, cell in enumerate(line.split("\t")):
+            while len(columns) <= i:
+                columns.append([])
+            if cell.strip():
+                columns[i].append(squeeze(strip_html(cell)))
+    return columns
+
+
 def search_copy(text: str) -> str:
     """The normalised copy used for matching and search: HTML gone, NFKC, lower case.
 

@@ -10,7 +10,7 @@ import re
 
 from ..models import Change, Item
 from ..schema import CIRCLED, resolve
-from ..text import DATE, find_date, is_blank, join_wrapped, squeeze, strip_html
+from ..text import DATE, find_date, table_columns, is_blank, join_wrapped, squeeze, strip_html
 from .markers import CHANGELOG_HEADER
 
 Numbered = list[tuple[int, str]]  # (1-based line number, raw line)
@@ -54,14 +54,7 @@ def table_rows(lines: Numbered, page_of) -> list[Item]:
             rows[-1].append((n, line))
     items = []
     for row in rows:
-        cells: list[list[str]] = []
-        for _, line in row:
-            for i, cell in enumerate(line.split("\t")):
-                while len(cells) <= i:
-                    cells.append([])
-                if cell.strip():
-                    cells[i].append(squeeze(strip_html(cell)))
-        col = [" ".join(c) for c in cells] + [""] * 6
+        col = [" ".join(c) for c in table_columns([line for _, line in row])] + [""] * 6
         date, path, before, after, timing, why = col[:6]
         change = Change(date=find_date(date) or (date or None), before=before or None,
                         after=after or None, timing=timing or None)

@@ -14,7 +14,7 @@ from ..errors import InputError
 from ..ingest import Source, read_source
 from ..models import Document, Item, Section
 from ..schema import resolve
-from ..text import find_date, is_blank, join_wrapped, squeeze, strip_html
+from ..text import find_date, is_blank, join_wrapped, squeeze, strip_html, table_columns
 from . import changelog, meta
 from .fields import OPTION_HEAD, OPTION_MARK, find_checked, find_selected, option_vocabulary, split_options
 from .markers import (Heading, TOC, group_heading, is_placeholder, section_heading, split_pdf_label,
@@ -134,14 +134,7 @@ def _inline_value(line: str, family: str) -> str:
 
 def column_wise(rows: list[tuple[int, str]]) -> str:
     """A multi-column table (別添 記録項目: 項目名 | 項目名 | 項目名) read down each column."""
-    columns: list[list[str]] = []
-    for _, line in rows:
-        for i, cell in enumerate(line.split("\t")):
-            while len(columns) <= i:
-                columns.append([])
-            if cell.strip():
-                columns[i].append(squeeze(strip_html(cell)))
-    return "\n".join(cell for column in columns for cell in column)
+    return "\n".join(cell for column in table_columns([line for _, line in rows]) for cell in column)
 
 
 def finish(draft: _Draft, path: tuple[str, ...], family: str, vocab: frozenset[str], pages) -> Item:
