@@ -66,10 +66,8 @@ def choice(value: str | None) -> str | None:
 def build(state: State) -> gr.Blocks:
     def ask(question, org, affair, form, history):
         index = state.index
-        result = extractive(index, question or "", org=choice(org), affair=choice(affair), history=history)
-        if choice(form):
-            kept = tuple(h for h in result.citations if h.chunk.form == form)
-            result = result.__class__(**{**result.__dict__, "citations": kept})
+        result = extractive(index, question or "", org=choice(org), affair=choice(affair), form=choice(form),
+                            history=history)
 
         def section_of(chunk):
             return [c for c in index.chunks_of(chunk.doc) if c.section == chunk.section]

@@ -214,7 +214,7 @@ def shape(question: str, value: str, chunk: Chunk, query: Query) -> str:
 
 
 def answer(index, question: str, k: int = 10, org: str | None = None, affair: str | None = None,
-           history: bool = True) -> Answer:
+           history: bool = True, form: str | None = None) -> Answer:
     """Answer a question from the index, with citations."""
     if not question.strip():
         return Answer(question, NO_MATCH, "Ask a question about the indexed assessments.")
@@ -223,7 +223,7 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
     if stranger and not query.orgs:
         return Answer(question, NO_MATCH, f"No indexed assessment is about {stranger}: "
                       f"the index holds {', '.join(index.orgs)}.")
-    hits = index.search(question, k=k, org=org, affair=affair, history=history)
+    hits = index.search(question, k=k, org=org, affair=affair, form=form, history=history)
     if not hits:
         return Answer(question, NO_MATCH, "No passage in the index matches this question.")
     if len(query.orgs) > 1 and not org:
