@@ -304,3 +304,12 @@ def test_cli_parse_json_on_oita_juki():
     contractor = [i for s, i in pairs if i["label"] == "⑥委託先名" and s["title"].startswith("委託事項1")]
     assert contractor[0]["value"] == "日本電気株式会社大分支店"
     assert [i["selected"] for s, i in pairs if i["label"] == "⑦再委託の有無"] == ["再委託する"]
+
+
+def test_record_item_groups_of_an_annex(parsed):
+    annex = next(s for s in parsed["saitama_nenkin"].sections if "記録項目" in s.title)
+    groups = {c.title: c for c in annex.children}
+    assert "<免除情報>" in groups and "<宛名>" in groups
+    assert "免除種類" in groups["<免除情報>"].items[0].value
+    annex = next(s for s in parsed["chiba_nenkin"].sections if "記録項目" in s.title)
+    assert "＜宛名＞" in {c.title for c in annex.children}

@@ -25,6 +25,7 @@ NO_HEADING = "(見出しなし)"
 COVER = "表紙"
 COVER_LABELS = ("評価書番号評価書名", "評価書番号", "評価書名", "評価実施機関名", "公表日", "特記事項",
                 "個人のプライバシー等の権利利益の保護の宣言", "個人情報保護委員会承認日【行政機関等のみ】")
+ANNEX_GROUP = re.compile(r"^[\s\u3000]*[<＜][^<>＜＞/]{1,20}[>＞][\s\u3000]*$")
 REPEAT = re.compile(r"(\[[^\[\]]+\])(?:\s+\1)+")  # an HTML table and its flattened copy
 DEBRIS = re.compile(r"^[\[\]［］\s○〇()（）]*$")
 
@@ -234,6 +235,9 @@ class _Builder:
         if self.stack and self.stack[0].heading.annex and subsection_heading(first) and not self.stack[0].heading.changelog:
             self.stack.clear()  # a form sub-section after an annex: the annex has ended, its section heading is late
             self.draft = None
+        if self.stack and self.stack[0].heading.annex and not self.stack[0].heading.changelog and ANNEX_GROUP.match(line):
+            self.open(Heading(2, squeeze(line)), n)  # <宛名>, ＜免除情報＞: the groups of a 記録項目 annex
+            return
         if self.stack and self.stack[0].heading.annex:
             self.touch(n)
             if self.draft and self.draft.annex:
