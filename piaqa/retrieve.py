@@ -90,9 +90,10 @@ class Index:
         self._history = np.array([c.history for c in chunks])
         titles: dict[str, set[str]] = {}
         for c in chunks:
-            for title in named_titles(c.section):
+            for title in named_titles(c.section) + ([c.item] if c.history else []):
                 titles.setdefault(title, set(tokens(PATH_NUMBER.sub("", title))))
-        self._titles = [[titles[t] for t in named_titles(c.section)] for c in chunks]
+        # a change-log row is titled by the path of the item it changes
+        self._titles = [[titles[t] for t in named_titles(c.section) + ([c.item] if c.history else [])] for c in chunks]
         self._position = {c.id: i for i, c in enumerate(chunks)}
         self._org_affairs: dict[str, set[str]] = {}
         for c in chunks:
