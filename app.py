@@ -23,7 +23,7 @@ from piaqa.render import answer_dict
 from piaqa.retrieve import Index
 from piaqa.settings import Settings, from_env
 from piaqa.store import read_manifest
-from piaqa.ui import CSS, answer_html, citations_html, esc, outline_html
+from piaqa.ui import CSS, answer_html, citations_html, outline_html
 
 log = logging.getLogger("piaqa.app")
 ALL = "(all)"

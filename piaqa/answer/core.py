@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..models import Chunk, Hit
 from ..query import Query, analyse, normalise
 from ..schema import FormItem, by_key, label_core
-from ..text import compact, strip_html
+from ..text import strip_html
 from ..tokenize import tokens
 from .extract import (asked_unit, best_sentence, count_answer, find_fact, find_quantity, is_placeholder, is_yes_no,
                       polarity)
@@ -158,7 +158,6 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
             if found:
                 return Answer(question, ANSWERED, shape(question, found.chunk.value, found.chunk, query),
                               _cite([found, best], hits), _label(entry))
-            unselected = entry.choice and not is_placeholder(value)
             return Answer(question, NOT_STATED, f"The document does not state this: {best.chunk.item or _label(entry)} "
                           f"is {'not selected' if entry.choice else 'left blank'} in the form.",
                           _cite([best], hits), _label(entry))

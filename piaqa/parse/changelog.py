@@ -10,7 +10,7 @@ import re
 
 from ..models import Change, Item
 from ..schema import CIRCLED, resolve
-from ..text import DATE, find_date, table_columns, is_blank, join_wrapped, squeeze, strip_html
+from ..text import DATE, find_date, table_columns, is_blank, join_wrapped, squeeze
 from .markers import CHANGELOG_HEADER
 
 Numbered = list[tuple[int, str]]  # (1-based line number, raw line)

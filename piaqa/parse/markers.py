@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..schema import ANNEX_TITLES, CIRCLED, SECTION_TITLES, SUBSECTION_TITLES, known_labels, label_core
+from ..schema import CIRCLED, SECTION_TITLES, SUBSECTION_TITLES, known_labels, label_core
 from ..text import compact, squeeze, strip_html
 
 ROMAN = {"Ⅰ": "Ⅰ", "Ⅱ": "Ⅱ", "Ⅲ": "Ⅲ", "Ⅳ": "Ⅳ", "Ⅴ": "Ⅴ", "Ⅵ": "Ⅵ",
