@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import unicodedata
 from itertools import zip_longest
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from .tokenize import tokens
 
 log = logging.getLogger(__name__)
 KEY_BOOST = 0.6  # a chunk of an item the question asks about
+SECTION_BOOST = 0.5  # a chunk under a section the question names ("（別添１）", "Section I")
 PATH_BOOST = 0.6  # a chunk whose section path the question names (委託事項3's title, 別添1, …)
 PATH_NUMBER = re.compile(r"^(?:[ⅠⅡⅢⅣⅤⅥ]|\(別添\d*\)|\d+\.|(?:システム|委託事項|提供先|移転先)\d+|リスク\d*:)\s*")
 
@@ -32,6 +34,27 @@ def path_overlap(query_tokens: set[str], titles: list[set[str]]) -> float:
     0.75
     """
     return max((len(t & query_tokens) / len(t) for t in titles if len(t) >= 2), default=0.0)
+
+
+SECTION_REF = re.compile(r"[（(]?\s*別添\s*([0-9０-９])|\bsection\s+(vi|iv|v|iii|ii|i)\b|([ⅠⅡⅢⅣⅤⅥ])(?![a-zA-Z])", re.I)
+ROMAN_OF = {"i": "Ⅰ", "ii": "Ⅱ", "iii": "Ⅲ", "iv": "Ⅳ", "v": "Ⅴ", "vi": "Ⅵ"}
+
+
+def section_refs(question: str) -> set[str]:
+    """Top-level sections a question names: "(別添1)", "Section I", "Ⅱ" -> {"(別添1)", "Ⅰ", "Ⅱ"}.
+
+    >>> sorted(section_refs("（別添１）特定個人情報ファイル記録項目, Section II"))
+    ['(別添1)', 'Ⅱ']
+    """
+    refs = set()
+    for m in SECTION_REF.finditer(question):
+        if m.group(1):
+            refs.add(f"(別添{unicodedata.normalize('NFKC', m.group(1))})")
+        elif m.group(2):
+            refs.add(ROMAN_OF[m.group(2).lower()])
+        else:
+            refs.add(m.group(3))
+    return refs
 
 
 def named_titles(section: str) -> list[str]:
@@ -181,6 +204,9 @@ class Index:
         if query.keys:
             weights = {key: KEY_BOOST / (1 + i) for i, key in enumerate(query.keys)}
             boost += np.array([weights.get(c.key, 0.0) for c in self.chunks])
+        refs = section_refs(question)
+        if refs:  # a section the question names explicitly
+            boost += SECTION_BOOST * np.array([c.section.split(" ")[0] in refs for c in self.chunks])
         asked = set(tokens(query.topic))
         boost += PATH_BOOST * np.array([path_overlap(asked, t) if m else 0.0 for t, m in zip(self._titles, mask)])
         # the change log ranks below the current body, unless the question is about changes
