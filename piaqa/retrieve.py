@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .answer.extract import is_placeholder
 from .embed import Embedder
 from .models import Chunk, Hit
 from .query import Query, analyse
@@ -22,6 +23,7 @@ from .tokenize import tokens
 
 log = logging.getLogger(__name__)
 KEY_BOOST = 0.6  # a chunk of an item the question asks about
+BLANK_WEIGHT = 0.5  # an item left blank ranks below items that say something
 SECTION_BOOST = 0.5  # a chunk under a section the question names ("（別添１）", "Section I")
 PATH_BOOST = 0.6  # a chunk whose section path the question names (委託事項3's title, 別添1, …)
 PATH_NUMBER = re.compile(r"^(?:[ⅠⅡⅢⅣⅤⅥ]|\(別添\d*\)|\d+\.|(?:システム|委託事項|提供先|移転先)\d+|リスク\d*:)\s*")
@@ -111,6 +113,8 @@ class Index:
         self.docs = sorted({c.doc for c in chunks})
         self._doc_of = np.array([c.doc for c in chunks])
         self._history = np.array([c.history for c in chunks])
+        # a label with nothing beside it (kept so that "left blank" can be answered) says little to a search
+        self._blank = np.array([not (c.selected or c.checked) and is_placeholder(c.value) for c in chunks])
         titles: dict[str, set[str]] = {}
         for c in chunks:
             for title in named_titles(c.section) + ([c.item] if c.history else []):
@@ -212,6 +216,7 @@ class Index:
         # the change log ranks below the current body, unless the question is about changes
         weight = self.settings.history_weight
         boost *= np.where(self._history, 1.0, weight) if query.history else np.where(self._history, weight, 1.0)
+        boost *= np.where(self._blank, BLANK_WEIGHT, 1.0)
         scores = np.where(mask, fused * boost, -1.0)
         order = [int(i) for i in np.argsort(-scores, kind="stable") if scores[i] > 0]
         if len(query.orgs) > 1 and not org:

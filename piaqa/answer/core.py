@@ -91,15 +91,15 @@ def _siblings(index, hit: Hit) -> list[Hit]:
 WHY = re.compile(r"\bwhy\b|reason|なぜ|理由|どうして|妥当性", re.I)
 
 
-def _stated_elsewhere(index, question: str, blank: Hit, hits: list[Hit]) -> Hit | None:
+def _stated_elsewhere(index, question: str, blank: Hit) -> Hit | None:
     """When an item is blank, the fact may still be stated beside it: a reason in その妥当性 (for "why"),
-    or the quantity asked for (150年間) in a sibling item or a top passage."""
+    or the quantity asked for (150年間) in a sibling item of the same group."""
     siblings = _siblings(index, blank)
     if WHY.search(question):
         return next((h for h in siblings if h.chunk.key == "validity" and not _empty(h.chunk)), None)
     unit = asked_unit(question)
     if unit:
-        return next((h for h in [*siblings, *hits[:3]] if not h.chunk.history and find_quantity(h.chunk.value, unit)), None)
+        return next((h for h in siblings if find_quantity(h.chunk.value, unit)), None)
     return None
 
 
@@ -154,7 +154,7 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
         best = keyed[0]
         value = _value(best.chunk)
         if _empty(best.chunk):
-            found = _stated_elsewhere(index, question, best, hits)
+            found = _stated_elsewhere(index, question, best)
             if found:
                 return Answer(question, ANSWERED, shape(question, found.chunk.value, found.chunk, query),
                               _cite([found, best], hits), _label(entry))
@@ -169,7 +169,9 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
             return Answer(question, ANSWERED, shape(question, value, best.chunk, query), _cite([best], hits),
                           _label(entry))
     if fact:
-        pool = [*labelled, *_siblings(index, labelled[0])] if labelled else hits[:3]
+        # a date must be the item's own value; a contact detail may sit in the cell beside its label
+        beside = _siblings(index, labelled[0]) if labelled and fact.name != "date" else []
+        pool = [*labelled, *beside] if labelled else hits[:3]
         for hit in pool:
             m = fact.found.search(hit.chunk.text)
             if m:
