@@ -68,11 +68,7 @@ def build(state: State) -> gr.Blocks:
         index = state.index
         result = extractive(index, question or "", org=choice(org), affair=choice(affair), form=choice(form),
                             history=history)
-
-        def section_of(chunk):
-            return [c for c in index.chunks_of(chunk.doc) if c.section == chunk.section]
-
-        return answer_html(result), citations_html(result, section_of), answer_dict(result)
+        return answer_html(result), citations_html(result, index.section_of), answer_dict(result)
 
     def outline(source):
         if not source:

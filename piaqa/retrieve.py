@@ -66,6 +66,11 @@ def named_titles(section: str) -> list[str]:
     return [t for t in parts[1:]] + [parts[0]] * parts[0].startswith("(別添")
 
 
+def chunk_titles(chunk: Chunk) -> list[str]:
+    """The titles a question may name for a chunk; a change-log row is titled by the path of the item it changes."""
+    return named_titles(chunk.section) + ([chunk.item] if chunk.history else [])
+
+
 def interleave(rankings: list[list[int]]) -> list[int]:
     """Round-robin merge, so that a question about several organisations gets passages of each.
 
@@ -110,17 +115,13 @@ class Index:
         self._lock = threading.Lock()
         self.orgs = sorted({c.org for c in chunks if c.org})
         self.affairs = sorted({c.affair for c in chunks if c.affair})
-        self.docs = sorted({c.doc for c in chunks})
         self._doc_of = np.array([c.doc for c in chunks])
         self._history = np.array([c.history for c in chunks])
         # a label with nothing beside it (kept so that "left blank" can be answered) says little to a search
         self._blank = np.array([not (c.selected or c.checked) and is_placeholder(c.value) for c in chunks])
-        titles: dict[str, set[str]] = {}
-        for c in chunks:
-            for title in named_titles(c.section) + ([c.item] if c.history else []):
-                titles.setdefault(title, set(tokens(PATH_NUMBER.sub("", title))))
-        # a change-log row is titled by the path of the item it changes
-        self._titles = [[titles[t] for t in named_titles(c.section) + ([c.item] if c.history else [])] for c in chunks]
+        titles: dict[str, set[str]] = {}  # each distinct title tokenized once
+        self._titles = [[titles.setdefault(t, set(tokens(PATH_NUMBER.sub("", t)))) for t in chunk_titles(c)]
+                        for c in chunks]
         self._position = {c.id: i for i, c in enumerate(chunks)}
         self._org_affairs: dict[str, set[str]] = {}
         for c in chunks:
@@ -141,10 +142,13 @@ class Index:
         bm25 = bm25s.BM25.load(str(settings.index_dir / manifest.generation / "bm25"))
         return cls(settings, chunks, vectors.astype(np.float32), embedder or Embedder(settings), bm25)
 
-    def names_group(self, query: Query, chunk: Chunk) -> float:
-        """How fully the question names the chunk's innermost section (委託事項3's title, …), 0..1."""
-        titles = self._titles[self._position[chunk.id]]
-        return path_overlap(set(tokens(query.topic)), titles[-1:])
+    def names_group(self, asked: set[str], chunk: Chunk) -> float:
+        """How fully the question's words (`asked`) name the chunk's innermost section (委託事項3's title, …), 0..1."""
+        return path_overlap(asked, self._titles[self._position[chunk.id]][-1:])
+
+    def section_of(self, chunk: Chunk) -> list[Chunk]:
+        """The chunks of the section a chunk belongs to (itself included), in source order."""
+        return [c for c in self.chunks_of(chunk.doc) if c.section == chunk.section]
 
     def chunks_of(self, doc: str) -> list[Chunk]:
         """All chunks of one document, in source order."""

@@ -38,7 +38,7 @@ class Answer:
     generated: bool = False  # written by a chat model from the cited passages
 
 
-def unknown_organisation(question: str, query: Query, orgs: list[str]) -> str | None:
+def unknown_organisation(question: str, orgs: list[str]) -> str | None:
     """An organisation the question names that is not in the index (then nothing can answer it)."""
     from ..query import org_aliases
 
@@ -83,9 +83,9 @@ def _empty(chunk: Chunk) -> bool:
     return is_placeholder(rest) or bool(entry and entry.choice and len(rest) < 4)
 
 
-def _siblings(index, hit: Hit) -> list[Hit]:
-    return [Hit(c, 0.0) for c in index.chunks_of(hit.chunk.doc)
-            if c.section == hit.chunk.section and not c.history and c.id != hit.chunk.id]
+def _siblings(index, chunk: Chunk) -> list[Chunk]:
+    """The other current (not change-log) items of a chunk's section."""
+    return [c for c in index.section_of(chunk) if not c.history and c.id != chunk.id]
 
 
 WHY = re.compile(r"\bwhy\b|reason|なぜ|理由|どうして|妥当性", re.I)
@@ -94,7 +94,7 @@ WHY = re.compile(r"\bwhy\b|reason|なぜ|理由|どうして|妥当性", re.I)
 def _stated_elsewhere(index, question: str, blank: Hit) -> Hit | None:
     """When an item is blank, the fact may still be stated beside it: a reason in その妥当性 (for "why"),
     or the quantity asked for (150年間) in a sibling item of the same group."""
-    siblings = _siblings(index, blank)
+    siblings = [Hit(c, 0.0) for c in _siblings(index, blank.chunk)]
     if WHY.search(question):
         return next((h for h in siblings if h.chunk.key == "validity" and not _empty(h.chunk)), None)
     unit = asked_unit(question)
@@ -105,8 +105,7 @@ def _stated_elsewhere(index, question: str, blank: Hit) -> Hit | None:
 
 def _detail(index, chunk: Chunk) -> Chunk | None:
     """The 具体的な… item that follows a rating (十分に行っている) and says what is actually done."""
-    siblings = [c for c in index.chunks_of(chunk.doc) if c.section == chunk.section and not c.history]
-    after = [c for c in siblings if c.lines[0] > chunk.lines[1]]
+    after = [c for c in _siblings(index, chunk) if c.lines[0] > chunk.lines[1]]
     return next((c for c in after[:2] if c.item.startswith(("具体的", "その内容")) or c.key == "audit.detail"), None)
 
 
@@ -145,7 +144,8 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
             return Answer(question, NOT_STATED, f"The document does not state this: it has no {_label(entry)} item.",
                           _cite([], hits), _label(entry))
         # the group the question names (委託事項3's title) first, then an item with content; rank order otherwise
-        keyed.sort(key=lambda h: (-round(index.names_group(query, h.chunk), 2), _empty(h.chunk)))
+        asked = set(tokens(query.topic))
+        keyed.sort(key=lambda h: (-round(index.names_group(asked, h.chunk), 2), _empty(h.chunk)))
     fact = find_fact(question)
     labelled = list(keyed)  # where a contact detail or date must be, when the question names the item
     if keyed and _empty(keyed[0].chunk) and keyed[0].chunk.family == "pdf_text":
@@ -170,7 +170,7 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
                           _label(entry))
     if fact:
         # a date must be the item's own value; a contact detail may sit in the cell beside its label
-        beside = _siblings(index, labelled[0]) if labelled and fact.name != "date" else []
+        beside = [Hit(c, 0.0) for c in _siblings(index, labelled[0].chunk)] if labelled and fact.name != "date" else []
         pool = [*labelled, *beside] if labelled else hits[:3]
         for hit in pool:
             m = fact.found.search(hit.chunk.text)
@@ -220,7 +220,7 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
     if not question.strip():
         return Answer(question, NO_MATCH, "Ask a question about the indexed assessments.")
     query = analyse(question, index.orgs, index.affairs)
-    stranger = None if org else unknown_organisation(question, query, index.orgs)
+    stranger = None if org else unknown_organisation(question, index.orgs)
     if stranger and not query.orgs:
         return Answer(question, NO_MATCH, f"No indexed assessment is about {stranger}: "
                       f"the index holds {', '.join(index.orgs)}.")
