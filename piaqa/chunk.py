@@ -145,5 +145,5 @@ def chunk_document(doc: Document, limit: int = 800) -> list[Chunk]:
                 affair=doc.affair, form=doc.form, section=section_path(path), item=item.label, key=item.key,
                 text=raw, search_text=f"{head}\n{facts(item)}\n{clean}".replace("\n\n", "\n"), lines=lines,
                 page=page, history=item.history, selected=item.selected, checked=item.checked, value=clean,
-                family=doc.family))
+                family=doc.family, change=item.change))
     return chunks

@@ -123,7 +123,8 @@ def cmd_eval(args) -> int:
     from .evaluate import report_text, run_eval
     from .render import to_json
 
-    report = run_eval(Path(args.qa), _settings(), baselines=not args.no_baselines)
+    report = run_eval(Path(args.qa), _settings(), baselines=not args.no_baselines,
+                      corpus=Path(args.corpus) if args.corpus else None)
     print(to_json(report) if args.json else report_text(report))
     return 0
 
@@ -174,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
     p = sub.add_parser("eval", help="score the dev questions against naive baselines; latency; build time")
     p.add_argument("--qa", default=str(Path(__file__).resolve().parent.parent.parent / "shared/eval/qa_dev.jsonl"))
+    p.add_argument("--corpus", help="the documents to index and score against (default: corpus/ beside the QA "
+                   "file, else shared/seeds)")
     p.add_argument("--no-baselines", action="store_true")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)

@@ -27,10 +27,10 @@ log = logging.getLogger(__name__)
 
 
 def load_scorer(qa_path: Path):
-    """The official scorer (score.py beside the QA file)."""
-    path = qa_path.parent / "score.py"
-    if not path.exists():
-        raise PiaqaError(f"no score.py beside {qa_path}: pass --qa pointing into shared/eval/")
+    """The official scorer: score.py beside the QA file or in a folder above it (shared/eval/)."""
+    path = next((d / "score.py" for d in qa_path.resolve().parents[:3] if (d / "score.py").exists()), None)
+    if path is None:
+        raise PiaqaError(f"no score.py beside {qa_path} or above it: pass --qa pointing into shared/eval/")
     spec = importlib.util.spec_from_file_location("piaqa_eval_score", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -90,12 +90,40 @@ def percentile(values: list[float], p: float) -> float:
     return float(np.percentile(np.array(values), p)) if values else 0.0
 
 
-def run_eval(qa_path: Path, settings: Settings, baselines: bool = True, k: int = 10) -> dict:
-    """Score piaqa and the baselines on the questions; returns a report dict."""
+def corpus_for(qa_path: Path, settings: Settings) -> Path:
+    """The documents a QA file is about: a `corpus/` beside it (perturbed, pdf), shared/seeds for the dev
+    set, the documents beside it (real), else the configured corpus."""
+    for candidate in (qa_path.parent / "corpus", qa_path.parent.parent / "seeds"):
+        if candidate.is_dir():
+            return candidate
+    if expand_paths([qa_path.parent]):  # the documents lie beside the questions (eval/real)
+        return qa_path.parent
+    return settings.corpus_dir
+
+
+HALVES = {"a/b": ("a", "b"), "c/d": ("c", "d")}  # the dev set's writers: the first two, and the two added later
+
+
+def breakdown(scorer, questions: list[dict], results: dict, seeds: Path) -> dict:
+    """Scores per half of the dev set (by writer) and, for answers, per question kind."""
+    out = {}
+    for name, writers in HALVES.items():
+        part = [q for q in questions if q["id"].split("-")[0] in writers]
+        if part:
+            out[name] = scorer.score(part, results, seeds)
+    for kind in sorted({q.get("kind", "") for q in questions}):
+        out[f"kind:{kind}"] = scorer.score([q for q in questions if q.get("kind") == kind], results, seeds)
+    return out
+
+
+def run_eval(qa_path: Path, settings: Settings, baselines: bool = True, k: int = 10,
+             corpus: Path | None = None) -> dict:
+    """Index `corpus` afresh (default: the one the QA file is about), score piaqa's search and answers
+    and the naive baselines on the questions; returns a report dict."""
     questions = read_questions(qa_path)
     scorer = load_scorer(qa_path)
-    seeds = qa_path.parent.parent / "seeds"
-    seeds = seeds if seeds.exists() else settings.corpus_dir
+    seeds = corpus or corpus_for(qa_path, settings)
+    settings = settings.with_(corpus_dir=seeds)
     embedder = Embedder(settings)
     embedder.model  # load before timing the build
     report: dict = {"questions": len(questions)}
@@ -125,6 +153,7 @@ def run_eval(qa_path: Path, settings: Settings, baselines: bool = True, k: int =
         latencies.append((time.perf_counter() - start) * 1000)
         answers[q["id"]] = {"id": q["id"], **answer_dict(result)}
     report["piaqa_answers"] = scorer.score(questions, answers, seeds)
+    report["answers_by"] = breakdown(scorer, questions, answers, seeds)
     report["ask_ms_p50"] = round(percentile(latencies, 50), 1)
     report["ask_ms_p95"] = round(percentile(latencies, 95), 1)
     if baselines:
@@ -141,6 +170,11 @@ def report_text(report: dict) -> str:
     lines = [f"{'method':<16}" + "".join(f"{m:>17}" for m in metrics)]
     for r in rows:
         lines.append(f"{r:<16}" + "".join(f"{report[r].get(m, '-'):>17}" for m in metrics))
+    by = report.get("answers_by", {})
+    if by:
+        lines.append("answers by half and kind:")
+        for name, scores in by.items():
+            lines.append(f"  {name:<16}" + "".join(f"{scores.get(m, '-'):>17}" for m in metrics))
     lines.append(f"questions: {report['questions']}; search p50 {report['search_ms_p50']} ms, "
                  f"p95 {report['search_ms_p95']} ms; ask p50 {report['ask_ms_p50']} ms, p95 {report['ask_ms_p95']} ms "
                  f"(warm, in-process); index build {report['index_build_s']} s, "

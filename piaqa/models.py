@@ -97,6 +97,7 @@ class Chunk:
     checked: tuple[str, ...] = ()
     value: str = ""
     family: str = ""  # of the document: in a PDF dump an empty label often has its value elsewhere
+    change: Change | None = None  # a change-log row's 変更日 / 変更前 / 変更後, where recoverable
 
 
 @dataclass(frozen=True)

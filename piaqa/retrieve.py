@@ -12,13 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .answer.extract import is_placeholder
 from .embed import Embedder
 from .models import Chunk, Hit
 from .query import Query, analyse
 from .settings import Settings
 from .store import bm25s_module, read_generation, read_manifest
-from .text import compact
+from .text import compact, is_placeholder
 from .tokenize import tokens
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import IndexMissing
-from .models import Chunk
+from .models import Change, Chunk
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,9 @@ def chunk_to_dict(chunk: Chunk) -> dict:
 
 
 def chunk_from_dict(data: dict) -> Chunk:
-    return Chunk(**{**data, "lines": tuple(data["lines"]), "checked": tuple(data["checked"])})
+    change = data.get("change")
+    return Chunk(**{**data, "lines": tuple(data["lines"]), "checked": tuple(data["checked"]),
+                    "change": Change(**change) if change else None})
 
 
 def read_manifest(index_dir: Path) -> Manifest:

@@ -15,6 +15,9 @@ CHECKED_INPUT = re.compile(r"<input\b[^>]*\bchecked\b[^>]*>", re.I)
 CELL_TAG = re.compile(r"</?td\b[^>]*>", re.I)
 SPACES = re.compile(r"[ \t\u3000]+")
 DATE = re.compile(r"(?:令和|平成|昭和)\s*(?:元|[0-9０-９]{1,2})\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日")
+PLACEHOLDERS = frozenset({"", "-", "－", "—", "――", "―", "————", "——", "_____", "--", "[]", "なし", "特になし",
+                          "(記載なし)", "（記載なし）"})
+POINTERS = re.compile(r"(?:提供先|移転先)一覧に記載|別紙\s*[0-9０-９]*\s*のとおり")
 LIST_START = re.compile(r"^\s*(?:[・●○◆■※【＜<（(]|[0-9０-９]{1,2}\s*[．.、)）]|[①-⑳])")
 
 
@@ -105,3 +108,13 @@ def find_date(text: str) -> str | None:
     """
     m = DATE.search(text)
     return m.group(0) if m else None
+
+
+def is_placeholder(value: str) -> bool:
+    """Empty, a dash, or a pointer to a list the file does not contain.
+
+    >>> is_placeholder("—"), is_placeholder("提供先一覧に記載"), is_placeholder("日本電気株式会社")
+    (True, True, False)
+    """
+    text = squeeze(value)
+    return text in PLACEHOLDERS or bool(POINTERS.fullmatch(text)) or not re.search(r"\w", text)

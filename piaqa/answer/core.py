@@ -9,15 +9,18 @@ Status:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from ..models import Chunk, Hit
 from ..query import Query, analyse, normalise
 from ..schema import FormItem, by_key, label_core
-from ..text import strip_html
 from ..tokenize import tokens
-from .extract import (asked_unit, best_sentence, count_answer, find_fact, find_quantity, is_placeholder, is_yes_no,
-                      polarity)
+from .asks import asked_type
+from .extract import FACTS, asked_unit, find_quantity
+from .extractors import extract, extract_kind, plain
+from .extractors import empty
+from .rank import POOL, Scored, group_numbers, group_of, rank
 
 ANSWERED, NOT_STATED, NO_MATCH = "answered", "not_stated", "no_match"
 ORG_JA = re.compile(r"([一-龥ぁ-んァ-ヶ]{1,6}?(?:市|町|村|区|県|府|都))(?=の|は|で|に|が|と|、|\s|'|’|$)")
@@ -74,32 +77,31 @@ def _related(index, entry: FormItem, hits: list[Hit], doc: str) -> list[Hit]:
     return [*(Hit(c, 0.0) for c in ranked), *found]
 
 
-def _empty(chunk: Chunk) -> bool:
-    """A blank item, or a choice with no option selected."""
-    if chunk.selected or chunk.checked:
-        return False
-    rest = re.sub(r"[\[\]［］]", "", chunk.value).replace(chunk.item, "")
-    entry = by_key(chunk.key) if chunk.key else None
-    return is_placeholder(rest) or bool(entry and entry.choice and len(rest) < 4)
-
-
 def _siblings(index, chunk: Chunk) -> list[Chunk]:
     """The other current (not change-log) items of a chunk's section."""
     return [c for c in index.section_of(chunk) if not c.history and c.id != chunk.id]
 
 
-WHY = re.compile(r"\bwhy\b|reason|なぜ|理由|どうして|妥当性", re.I)
-
-
-def _stated_elsewhere(index, question: str, blank: Hit) -> Hit | None:
+def _stated_elsewhere(index, question: str, blank: Chunk) -> Chunk | None:
     """When an item is blank, the fact may still be stated beside it: a reason in その妥当性 (for "why"),
     or the quantity asked for (150年間) in a sibling item of the same group."""
-    siblings = [Hit(c, 0.0) for c in _siblings(index, blank.chunk)]
+    siblings = _siblings(index, blank)
     if WHY.search(question):
-        return next((h for h in siblings if h.chunk.key == "validity" and not _empty(h.chunk)), None)
+        return next((c for c in siblings if c.key == "validity" and not empty(c)), None)
     unit = asked_unit(question)
     if unit:
-        return next((h for h in siblings if find_quantity(h.chunk.value, unit)), None)
+        return next((c for c in siblings if find_quantity(c.value, unit)), None)
+    return None
+
+
+def _beside(index, chunk: Chunk, asks: str, question: str, asked: set[str]) -> tuple[Chunk, str] | None:
+    """The item asked about holds no value of the asked type (a rating, where "何課" is asked; a
+    blank period): the nearest current item of the same section that does (具体的な内容, その妥当性, …)."""
+    siblings = sorted(_siblings(index, chunk), key=lambda c: (c.lines[0] < chunk.lines[0], abs(c.lines[0] - chunk.lines[0])))
+    for c in siblings[:4]:
+        found, kind = extract_kind(c, asks, question, asked)
+        if found and kind == asks:
+            return c, found
     return None
 
 
@@ -121,97 +123,96 @@ def _label(entry: FormItem) -> str:
     return entry.labels[0]
 
 
+def every_value(index, best: Scored, question: str, asked: set[str]) -> list[tuple[Chunk, str]]:
+    """When the chosen item recurs in several groups (委託事項1…N) and the question names none of them,
+    the value of each group, in source order; otherwise []."""
+    chunk = best.candidate.chunk
+    group = group_of(chunk)
+    if not chunk.key or not group or best.features.group >= 0.5 or group_numbers(question):
+        return []
+    parent = chunk.section.split(" > ")[:2]
+    same = [c for c in index.chunks_of(chunk.doc) if c.key == chunk.key and not c.history
+            and c.section.split(" > ")[:2] == parent and group_of(c)]
+    values: dict[str, tuple[Chunk, str]] = {}
+    for c in same:
+        found = None if empty(c) else extract(c, "value", question, asked)
+        if found and group_of(c) not in values:
+            values[group_of(c)] = (c, found)
+    return list(values.values()) if len(values) >= 2 else []
+
+
 def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
     """The answer from one document's passages (hits all from the same organisation)."""
     question = query.text
     doc = hits[0].chunk.doc
     entry = by_key(query.keys[0]) if query.keys else None
+    absent = next((by_key(k) for k in query.keys[:3] if by_key(k).absent), None)
+    entry = absent or entry  # a fact the form never holds, named anywhere in the question, decides
+    asks = asked_type(question, query.history)
+    if entry and entry.choice and asks in ("list", "value"):
+        asks = "choice"  # the item asked about is a [選択肢] item: its answer is the selected option
     if entry and entry.absent:
         related = _related(index, entry, hits, doc)
         said = "; ".join(f"{h.chunk.item}: {_value(h.chunk)[:60]}" for h in related[:2])
         return Answer(question, NOT_STATED, f"The document does not state this: the form has no item for "
                       f"{_label(entry)}." + (f" It says {said}." if said else ""), _cite(related, hits), _label(entry))
-    if query.history and not any(c.history for c in index.chunks_of(doc)) and "変更箇所" in query.expanded:
+    if asks == "change" and not any(c.history for c in index.chunks_of(doc)):
         return Answer(question, NOT_STATED, "The document does not state this: it has no 変更箇所 (change log) "
                       "section, although its table of contents may list one.", _cite([], hits), "変更箇所")
-    keyed = []
-    if entry and (not query.history or entry.key.startswith("cover.")) and "別添" not in question:  # an annex has no items
-        keyed = [h for h in hits if h.chunk.key == entry.key and not h.chunk.history]
-        keyed += [Hit(c, 0.0) for c in index.chunks_of(doc) if c.key == entry.key and not c.history
-                  and all(c.id != h.chunk.id for h in keyed)]
+    if entry and (asks != "change" or entry.key.startswith("cover.")):
         labels = {label_core(label) for label in entry.labels}
-        if not keyed and not any(label_core(c.item) in labels for c in index.chunks_of(doc) if not c.history):
+        if not any(c.key == entry.key or label_core(c.item) in labels for c in index.chunks_of(doc) if not c.history):
             return Answer(question, NOT_STATED, f"The document does not state this: it has no {_label(entry)} item.",
                           _cite([], hits), _label(entry))
-        # the group the question names (委託事項3's title) first, then an item with content; rank order otherwise
-        asked = set(tokens(query.topic))
-        keyed.sort(key=lambda h: (-round(index.names_group(asked, h.chunk), 2), _empty(h.chunk)))
-    fact = find_fact(question)
-    labelled = list(keyed)  # where a contact detail or date must be, when the question names the item
-    if keyed and _empty(keyed[0].chunk) and keyed[0].chunk.family == "pdf_text":
-        keyed = []  # a PDF dump prints many values away from their labels: answer from the passages
-    if keyed:
-        best = keyed[0]
-        value = _value(best.chunk)
-        if _empty(best.chunk):
-            found = _stated_elsewhere(index, question, best)
+    ranked = rank(index, doc, hits, query, asks)
+    if not ranked:
+        return Answer(question, NO_MATCH, "No passage in the index matches this question.")
+    best = ranked[0]
+    looked_for = _label(entry) if entry else (best.candidate.chunk.item or None)
+    chunk = best.candidate.chunk
+    if empty(chunk):
+        if chunk.family == "pdf_text":  # a PDF dump prints many values away from their labels
+            best = next((s for s in ranked if not s.features.blank and s.extracted), best)
+        else:
+            found = _stated_elsewhere(index, question, chunk)
             if found:
-                return Answer(question, ANSWERED, shape(question, found.chunk.value, found.chunk, query),
-                              _cite([found, best], hits), _label(entry))
-            return Answer(question, NOT_STATED, f"The document does not state this: {best.chunk.item or _label(entry)} "
-                          f"is {'not selected' if entry.choice else 'left blank'} in the form.",
-                          _cite([best], hits), _label(entry))
-        detail = _detail(index, best.chunk) if best.chunk.selected and not asks_choice(question) else None
-        if detail and not fact:  # "何課を対象に" asks what the rating's detail says, not the rating
-            return Answer(question, ANSWERED, shape(question, detail.value, detail, query),
-                          _cite([Hit(detail, 0.0), best], hits), detail.item)
-        if not fact:
-            return Answer(question, ANSWERED, shape(question, value, best.chunk, query), _cite([best], hits),
-                          _label(entry))
-    if fact:
-        # a date must be the item's own value; a contact detail may sit in the cell beside its label
-        beside = [Hit(c, 0.0) for c in _siblings(index, labelled[0].chunk)] if labelled and fact.name != "date" else []
-        pool = [*labelled, *beside] if labelled else hits[:3]
-        for hit in pool:
-            m = fact.found.search(hit.chunk.text)
-            if m:
-                return Answer(question, ANSWERED, m.group(0).strip(), _cite([hit], hits),
-                              _label(entry) if entry else None)
-        return Answer(question, NOT_STATED, f"The document does not state this: no {fact.name} is given"
-                      + (f" under {_label(entry)}" if entry else "") + ".", _cite(pool[:1], hits),
-                      _label(entry) if entry else None)
-    best = next((h for h in hits if not is_placeholder(h.chunk.value) or h.chunk.selected), hits[0])
-    text = strip_html(best.chunk.value or best.chunk.text)
-    return Answer(question, ANSWERED, shape(question, text, best.chunk, query), _cite([best], hits), None)
+                value = extract(found, asks, question, set(tokens(query.topic))) or found.value
+                return Answer(question, ANSWERED, value, _cite([Hit(found, 0.0), Hit(chunk, 0.0)], hits), looked_for)
+            choice = by_key(chunk.key).choice if chunk.key else False
+            return Answer(question, NOT_STATED, f"The document does not state this: {chunk.item or looked_for} "
+                          f"is {'not selected' if choice else 'left blank'} in the form.",
+                          _cite([Hit(chunk, 0.0)], hits), looked_for)
+        chunk = best.candidate.chunk
+    if best.kind != asks and asks not in ("value", "choice", "name", "list"):
+        beside = _beside(index, chunk, asks, question, set(tokens(query.topic)))
+        if beside:
+            return Answer(question, ANSWERED, beside[1], _cite([Hit(beside[0], 0.0), Hit(chunk, 0.0)], hits),
+                          beside[0].item or looked_for)
+    if asks == "explain" and chunk.selected:
+        detail = _detail(index, chunk)
+        if detail and not empty(detail):
+            value = extract(detail, "explain", question, set(tokens(query.topic)))
+            return Answer(question, ANSWERED, value or detail.value, _cite([Hit(detail, 0.0), Hit(chunk, 0.0)], hits),
+                          detail.item)
+    if best.extracted is None and asks in ("contact", "date", "amount", "count", "period"):
+        what = next((f.name for f in FACTS if f.asked.search(question)), None) if asks == "contact" else None
+        return Answer(question, NOT_STATED, f"The document does not state this: no {what or TYPE_WORDS[asks]} is given"
+                      + (f" under {chunk.item}" if chunk.item else "") + ".", _cite([Hit(chunk, 0.0)], hits),
+                      looked_for)
+    if asks in ("name", "value", "choice", "list"):
+        values = every_value(index, best, question, set(tokens(query.topic)))
+        if values:
+            text = "／".join(f"{group_of(c)}: {v}" for c, v in values)
+            return Answer(question, ANSWERED, text, _cite([Hit(c, 0.0) for c, _ in values], hits), looked_for)
+    value = best.extracted or extract(chunk, "value", question, set(tokens(query.topic))) or plain(chunk)
+    return Answer(question, ANSWERED, value, _cite([Hit(chunk, 0.0)], hits), looked_for)
 
 
-CHOICE_WORDS = re.compile(r"区分|選択|十分|どの程度|レベル|bracket|option|selected|rating|sufficient|level|"
-                          r"^\s*(?:does|do|is|are|has|have)\b|ますか|ですか", re.I)
+TYPE_WORDS = {"contact": "such contact detail", "date": "date", "amount": "amount", "count": "count",
+              "period": "period"}
 
 
-def asks_choice(question: str) -> bool:
-    """Does the question ask for the selected option itself (a bracket, a rating, yes/no)?"""
-    return bool(CHOICE_WORDS.search(question))
-
-
-def shape(question: str, value: str, chunk: Chunk, query: Query) -> str:
-    """Fit a passage's value to the question: a count, a yes/no with its reason, a history date,
-    or the sentence that answers it."""
-    count = count_answer(question, " ".join(c for c in (chunk.value, chunk.text) if c))
-    if count and not chunk.selected:
-        return count
-    short = value if len(value) <= 160 else best_sentence(value, set(tokens(query.topic)))
-    unit = asked_unit(question)
-    quantity = find_quantity(short, unit) if unit and not chunk.selected else None
-    if quantity and len(short) > 60:
-        return f"{quantity}: {short}"
-    if chunk.history and re.search(r"いつ|when|date|変更日", question, re.I):
-        date = re.search(r"(?:令和|平成)(?:元|[0-9０-９]+)年[0-9０-９]+月[0-9０-９]+日", chunk.text)
-        if date:
-            return f"{date.group(0)}: {short}"
-    if is_yes_no(question) and not chunk.selected:
-        return f"{polarity(short)}: {short}"
-    return short
+WHY = re.compile(r"\bwhy\b|reason|なぜ|理由|どうして|妥当性", re.I)
 
 
 def answer(index, question: str, k: int = 10, org: str | None = None, affair: str | None = None,
@@ -224,7 +225,7 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
     if stranger and not query.orgs:
         return Answer(question, NO_MATCH, f"No indexed assessment is about {stranger}: "
                       f"the index holds {', '.join(index.orgs)}.")
-    hits = index.search(question, k=k, org=org, affair=affair, form=form, history=history)
+    hits = index.search(question, k=max(k, POOL), org=org, affair=affair, form=form, history=history)
     if not hits:
         return Answer(question, NO_MATCH, "No passage in the index matches this question.")
     if len(query.orgs) > 1 and not org:

@@ -6,12 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..text import squeeze
+from ..text import is_placeholder, squeeze  # noqa: F401  (is_placeholder: re-exported)
 from ..tokenize import tokens
-
-PLACEHOLDERS = frozenset({"", "-", "－", "—", "――", "―", "————", "——", "_____", "--", "[]", "なし", "特になし",
-                          "(記載なし)", "（記載なし）"})
-POINTERS = re.compile(r"(?:提供先|移転先)一覧に記載|別紙\s*[0-9０-９]*\s*のとおり")
 
 
 @dataclass(frozen=True)
@@ -36,11 +32,11 @@ FACTS = (
 UNITS = ((re.compile(r"how (?:many|long)[^?]*years?|how long|何年|年数|期間|retention period|period", re.I), "年"),
          (re.compile(r"how many (?:people|persons|staff|employees|handlers)|何人|人数|どれくらいの人", re.I), "人"),
          (re.compile(r"何課|how many (?:divisions|sections)", re.I), "課"),
-         (re.compile(r"何件|件数|how many (?:cases|items provided|recipients)", re.I), "件"))
+         (re.compile(r"何件|件数|how many (?:cases|items provided|recipients|opinions|comments)", re.I), "件"))
 YESNO_EN = re.compile(r"^\s*(?:does|do|is|are|can|could|was|were|has|have|will|did)\b", re.I)
 WH_JA = re.compile(r"何|どこ|いつ|誰|だれ|どう|どの|どんな|なぜ|どれ|いくつ|どちら|どっち")
 YESNO_JA = re.compile(r"(?:ますか|ですか|でしょうか|のか|か)\s*[？?]?\s*$")
-NEGATION = re.compile(r"ない|せず|ません|不可|禁止|マスク|行わない|しない|できない|不要")
+NEGATION = re.compile(r"ない|せず|ません|不可|禁止|マスク|行わない|しない|できない|不要|を除く|を除いた")
 COUNT = re.compile(r"how many|何(?:項目|件|人|課|個|つ|名|種類|回|年)|いくつ|件数|number of", re.I)
 SENTENCE = re.compile(r"(?<=[。\n])")
 
@@ -51,16 +47,6 @@ def find_fact(question: str) -> FactType | None:
         if fact.asked.search(question):
             return fact
     return None
-
-
-def is_placeholder(value: str) -> bool:
-    """Empty, a dash, or a pointer to a list the file does not contain.
-
-    >>> is_placeholder("—"), is_placeholder("提供先一覧に記載"), is_placeholder("日本電気株式会社")
-    (True, True, False)
-    """
-    text = squeeze(value)
-    return text in PLACEHOLDERS or bool(POINTERS.fullmatch(text)) or not re.search(r"\w", text)
 
 
 def is_yes_no(question: str) -> bool:
@@ -123,17 +109,28 @@ def find_quantity(text: str, unit: str) -> str | None:
     return m.group(0).strip() if m else None
 
 
-def count_answer(question: str, text: str) -> str | None:
-    """A count for 'how many / 何件' questions: a number with its counter in the text, or a numbered list's length."""
+def count_answer(question: str, text: str, topic: set[str] = frozenset()) -> str | None:
+    """A count for 'how many / 何件' questions: a number with its counter in the text ('(22) 件' of the
+    noun the question names, when several are given), or a numbered list's length when entries are asked for.
+
+    >>> count_answer("移転は何件？", "提供を行っている (62) 件、移転を行っている (22) 件", {"移転"})
+    '22件'
+    >>> count_answer("意見は全部で何件？", "1. 縦覧 2. 意見募集") is None
+    True
+    """
     if not COUNT.search(question):
         return None
     unit = asked_unit(question)
-    if unit and unit != "年":
+    if unit and unit not in ("年", "件"):
         found = find_quantity(text, unit)
         if found:
             return found
-    m = re.search(r"[(（]\s*([0-9０-９]+)\s*[)）]\s*件", text)
-    if m:
+    counts = list(re.finditer(r"[(（]?\s*([0-9０-９]+)\s*[)）]?\s*件", text))
+    if counts:
+        named = [m for m in counts if any(t in text[max(0, m.start() - 12):m.start()] for t in topic if len(t) >= 2)]
+        m = (named or counts)[0]
         return f"{unicodedata.normalize('NFKC', m.group(1))}件"
+    if unit in ("件", "人", "課"):
+        return None  # a list's length is not a number of cases, people or divisions
     n = numbered_count(text)
     return str(n) if n else None

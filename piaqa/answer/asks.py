@@ -1,0 +1,76 @@
+"""What a question asks for, decided once: the expected answer type.
+
+The closed set of types (`ANSWER_TYPES`) is what the extractors and the ranking dispatch on; nothing
+downstream looks at the question's wording again for it. Japanese, English and mixed questions.
+"""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from .extract import FACTS, is_yes_no
+
+AnswerType = Literal["change", "contact", "period", "date", "count", "amount", "choice", "yesno",
+                     "explain", "name", "list", "value"]
+ANSWER_TYPES: tuple[str, ...] = ("change", "contact", "period", "date", "count", "amount", "choice", "yesno",
+                                 "explain", "name", "list", "value")
+
+CHANGE = re.compile(r"変更(?:前|後|され|した|し|日|箇所|に)|変わ|改正|追加され|削除され|\bchang|\brevis|\bamend|"
+                    r"\bprevious|\bbefore the\b|\bused to\b|moved from|\bwas added|\bwere added|\badded\b|\bdeleted\b|"
+                    r"change log|history", re.I)
+BEFORE = re.compile(r"変更前|以前|元は|もともと|\bfrom what\b|\bbefore\b|\bprevious|\bused to\b|\boriginally\b|何から", re.I)
+PERIOD = re.compile(r"いつまで|何年間|何年|期間|how long|until when|for how many years|retention period", re.I)
+COUNT = re.compile(r"how many|どれ(?:くらい|ぐらい)|どのくらい|何(?:項目|件|人|課|個|つ|名|種類|回|か所|箇所|システム)|いくつ|件数|number of|the count", re.I)
+AMOUNT = re.compile(r"how much|いくら|金額|費用|料金|委託料|契約額|\bcost|\bprice|\bpay\b|\bpaid\b|\bfee", re.I)
+BRACKET = re.compile(r"bracket|選択肢|区分|どっち|どちら|which option|which rating|\brating|selected|選択され|"
+                     r"どのレベル|どの程度|十分|レベル", re.I)
+EXPLAIN = re.compile(r"\bwhy\b|\bhow\b(?! (?:many|much|long))|\bwhat (?:happens|measures|steps|is done|does)|"
+                     r"なぜ|理由|どうして|どのよう|どうやって|どう(?:する|して|なる|やって|いう(?:手続|方法|措置))|方法|"
+                     r"どんな(?:措置|対策|手続|方法|意見)|何が|何を(?:して|行)|何のため|目的|妥当性|内容", re.I)
+NAME = re.compile(r"\bwho\b|\bwhich (?:company|companies|firm|vendor|body|organi[sz]ation|contractor)|"
+                  r"\bwhat (?:is|was) the name|\bname of\b|\bcalled\b|誰|だれ|どこの(?:会社|業者)|会社名|業者名|社名|"
+                  r"名前|名称|何て|どこ(?:の|に|が|か|へ|\s*[？?])?", re.I)
+LIST = re.compile(r"\bwhich\b|\bwhat (?:\w+ )?(?:items|systems|offices|data|certifications|laws|articles)\b|"
+                  r"\blist\b|どれ(?!くらい|ぐらい)|どの(?!くらい)|何と何|挙げ|列挙|一覧", re.I)
+
+
+def asked_type(question: str, history: bool = False) -> AnswerType:
+    """The type of answer a question expects.
+
+    >>> asked_type("千葉市の国年の委託先は誰？"), asked_type("How long is the file kept?")
+    ('name', 'period')
+    >>> asked_type("再委託の有無はどっち？"), asked_type("Why does it need 地方税関係情報?")
+    ('choice', 'explain')
+    >>> asked_type("委託事項って何件？"), asked_type("What did the 入手元 say before the change?", history=True)
+    ('count', 'change')
+    >>> asked_type("Does Chiba use personal numbers for statistics?"), asked_type("問合せ先の電話番号は？")
+    ('yesno', 'contact')
+    """
+    if history and CHANGE.search(question):
+        return "change"
+    if any(f.asked.search(question) for f in FACTS if f.name != "date"):
+        return "contact"
+    if BRACKET.search(question):
+        return "choice"
+    if PERIOD.search(question):
+        return "period"
+    if next(f for f in FACTS if f.name == "date").asked.search(question):
+        return "date"
+    if COUNT.search(question):
+        return "count"
+    if AMOUNT.search(question):
+        return "amount"
+    if is_yes_no(question):
+        return "yesno"
+    if NAME.search(question) and not re.search(r"\bhow\b|\bwhy\b|なぜ|どのよう", question, re.I):
+        return "name"
+    if EXPLAIN.search(question):
+        return "explain"
+    if LIST.search(question):
+        return "list"
+    return "value"
+
+
+def asks_before(question: str) -> bool:
+    """A change question that wants the earlier wording (with the later one): 'changed from what to what'."""
+    return bool(BEFORE.search(question))

@@ -1,0 +1,222 @@
+"""Typed extraction: the value a question asks for, taken from one chunk.
+
+One extractor per answer type, all `(chunk, question, topic_tokens) -> str | None`; `None` means the
+chunk does not hold a value of that type. The helpers of `extract.py` do the pattern work.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from ..models import Chunk
+from ..schema import by_key
+from ..text import DATE, is_placeholder, strip_html
+from .asks import asks_before
+from .extract import FACTS, asked_unit, best_sentence, count_answer, find_quantity, numbered_count, polarity
+
+Extractor = Callable[[Chunk, str, set[str]], "str | None"]
+OPTION_DEBRIS = re.compile(r"\[\s*[○〇]?\s*\]|^\s*[\[\]［］]|[\[\]［］]\s*$")
+SHORT = 160  # a value longer than this is answered with its best sentence
+
+
+def plain(chunk: Chunk) -> str:
+    """The item's value as the document says it (markup gone, entities decoded once)."""
+    return strip_html(chunk.value or chunk.text)
+
+
+def is_debris(text: str) -> bool:
+    """Left-over option brackets of a check-box list ('[ ] 宛名システム等 ['), not a value."""
+    rest = OPTION_DEBRIS.sub("", re.sub(r"\[\s*\]\s*[^\[\]]*", "", text))
+    return bool(OPTION_DEBRIS.search(text)) and len(rest.strip()) < 4
+
+
+def extract_value(chunk: Chunk, question: str, topic: set[str]) -> str | None:
+    """The selected option, the ticked boxes, or the value (its best sentence when long)."""
+    if chunk.selected:
+        return chunk.selected
+    if chunk.checked:
+        return "、".join(chunk.checked)
+    value = plain(chunk)
+    if is_placeholder(value) or is_debris(value):
+        return None
+    return value if len(value) <= SHORT else best_sentence(value, topic)
+
+
+# "[ 10万人以上100万人未満" / "[ 十分である ]": a selected option printed in brackets, not a check box ("[ ○ ] …")
+BRACKETED = re.compile(r"[\[［]\s*(?![○〇\]］\s])([^\[\]［］\n]{2,40}?)\s*(?:[\]］]|$)", re.M)
+
+
+def extract_choice(chunk: Chunk, question: str, topic: set[str]) -> str | None:
+    """The selected option (or the ticked boxes): never the option list. In a PDF text dump, where a
+    selected option is often printed away from its label, a bracketed option in the passage counts too.
+
+    >>> from piaqa.models import Chunk
+    >>> extract_choice(Chunk("x", "d", None, None, None, "Ⅱ", "", None, "", "", (1, 1), None, False,
+    ...                      value="[ 10万人以上100万人未満\\n] 4情報", family="pdf_text"), "", set())
+    '10万人以上100万人未満'
+    """
+    if chunk.selected or chunk.checked:
+        return extract_value(chunk, question, topic)
+    if chunk.family == "pdf_text":
+        m = BRACKETED.search(chunk.value)
+        return m.group(1).strip() if m else None
+    return None
+
+
+def extract_name(chunk: Chunk, question: str, topic: set[str]) -> str | None:
+    """A name: the value when it is short (a company, a system, a department)."""
+    value = extract_value(chunk, question, topic)
+    return value if value and len(value) <= 80 else None
+
+
+def extract_count(chunk: Chunk, question: str, topic: set[str]) -> str | None:
+    """A count: a number with the counter asked for ('24課'), '(N) 件', or the length of a numbered list
+    (only when no other counter than 件/項目 is asked for: '何課' is not answered by a list's length)."""
+    text = "\n".join(t for t in (chunk.value, chunk.text) if t)
+    unit = asked_unit(question)
+    if unit in ("人", "課") and not find_quantity(text, unit):
+        return None
+    return count_answer(question, text, topic)
+
+
+def extract_period(chunk: Chunk, question: str, topic: set[str]) -> str | None:
+    """A period: the selected bracket (6年以上10年未満) or a number of years in the text (150年間)."""
+    if chunk.selected:
+        return chunk.selected
+    for m in PERIOD_FOUND.finditer(plain(chunk)):
+        return m.group(0)
+    return None
+
+
+# a number of years, months or days — not the year of a date (令和6年2月1日, 2024年)
+PERIOD_FOUND = re.compile(r"(?<![0-9０-９和成治正])[0-9０-９]{1,3}\s*(?:年|か月|ヶ月|カ月|箇月)(?:間|以上|未満)?(?![0-9０-９]{1,2}\s*月)")
+
+
+def extract_date(chunk: Chunk, question: str, topic: set[str]) -> str | None:
+    """An era date in the item's own text."""
+    m = DATE.search(chunk.value or chunk.text)
+    return m.group(0) if m else None
+
+
+def extract_contact(chunk: Chunk, question: str, topic: set[str]) -> str | None:
+    """The contact detail asked for (e-mail, fax, phone, URL), as written."""
+    fact = next((f for f in FACTS if f.name != "date" and f.asked.search(question)), None)
+    m = fact.found.search(chunk.text) if fact else None
+    return m.group(0).strip() if m else None
+
+
+AMOUNT_FOUND = re.compile(r"[0-9０-９][0-9０-９,，]*\s*(?:円|万円|千円)|無料|有料")
+
+
+def extract_amount(chunk: Chunk, question: str, topic: set[str]) -> str | None:
+    """A sum of money (or 無料/有料) in the item."""
+    m = AMOUNT_FOUND.search(chunk.selected or plain(chunk))
+    return m.group(0) if m else None
+
+
+def extract_yes_no(chunk: Chunk, question: str, topic: set[str]) -> str | None:
+    """はい/いいえ with the sentence that decides it (a selected option decides by itself)."""
+    if chunk.selected:
+        return chunk.selected
+    value = plain(chunk)
+    if is_placeholder(value):
+        return None
+    sentence = best_sentence(value, topic)
+    return f"{polarity(sentence)}: {sentence}"
+
+
+def extract_explanation(chunk: Chunk, question: str, topic: set[str]) -> str | None:
+    """The explanatory text itself (how, why, what is done): the value, or its best sentences."""
+    if chunk.selected and not plain(chunk).replace(chunk.selected, "").strip(" []［］"):
+        return None  # a bare rating explains nothing
+    value = plain(chunk)
+    if is_placeholder(value) or is_debris(value):
+        return None
+    return value if len(value) <= SHORT * 2 else best_sentence(value, topic, limit=SHORT * 2)
+
+
+def extract_change(chunk: Chunk, question: str, topic: set[str]) -> str | None:
+    """From a change-log row: its 変更日 for 'when', else the wording after the change (before → after
+    when the earlier wording is asked for)."""
+    if not chunk.history:
+        return None
+    change = chunk.change
+    if next(f for f in FACTS if f.name == "date").asked.search(question) or "変更日" in question:
+        date = (change.date if change else None) or extract_date(chunk, question, topic)
+        if date and change and change.timing and re.search(r"提出時期|事前|事後|timing", question, re.I):
+            return f"{date}、{change.timing}"
+        return date
+    if change and change.after:
+        after = change.after
+        if change.before and asks_before(question):
+            return f"{change.before} → {after}"
+        return after if len(after) <= SHORT * 2 else best_sentence(after, topic, limit=SHORT * 2)
+    return extract_explanation(chunk, question, topic)
+
+
+def extract_list(chunk: Chunk, question: str, topic: set[str]) -> str | None:
+    """The ticked boxes, or the value."""
+    if chunk.checked:
+        return "、".join(chunk.checked)
+    value = plain(chunk)
+    if is_placeholder(value) or is_debris(value):
+        return None
+    return value if len(value) <= SHORT * 2 else best_sentence(value, topic, limit=SHORT * 2)
+
+
+EXTRACTORS: dict[str, Extractor] = {
+    "change": extract_change, "contact": extract_contact, "period": extract_period, "date": extract_date,
+    "count": extract_count, "amount": extract_amount, "choice": extract_choice, "yesno": extract_yes_no,
+    "explain": extract_explanation, "name": extract_name, "list": extract_list, "value": extract_value,
+}
+# Where a type finds nothing, these are tried in order (a "which bracket" item may be a plain value).
+FALLBACK: dict[str, tuple[str, ...]] = {
+    "choice": ("value",), "name": ("value",), "list": ("value",), "period": (), "count": ("choice",), "date": (),
+    "contact": (), "amount": (), "change": (), "yesno": (), "explain": ("value",), "value": (),
+}
+
+
+def empty(chunk: Chunk) -> bool:
+    """A blank item, or a choice with no option selected (its option list says nothing).
+
+    >>> from piaqa.models import Chunk
+    >>> empty(Chunk("x", "d", None, None, None, "Ⅱ", "期間", "storage.period", "期間 [] 1) 1年未満 2) 1年", "", (1, 1),
+    ...             None, False, value="期間 [] 1) 1年未満 2) 1年"))
+    True
+    """
+    if chunk.selected or chunk.checked:
+        return False
+    rest = re.sub(r"[\[\]［］]", "", chunk.value).replace(chunk.item, "")
+    entry = by_key(chunk.key) if chunk.key else None
+    return is_placeholder(rest) or bool(entry and entry.choice and (len(rest) < 4 or OPTION_LIST.search(rest)))
+
+
+OPTION_LIST = re.compile(r"(?:^|\s)1\s*[)）]\s*\S+.*\s2\s*[)）]", re.S)
+
+
+def extract_kind(chunk: Chunk, asks: str, question: str, topic: set[str]) -> tuple[str | None, str | None]:
+    """(value, the type it was taken as): `asks` first, then its `FALLBACK` types; (None, None) when none
+    (always for an empty item: an option list is not a value)."""
+    if empty(chunk):
+        return None, None
+    for kind in (asks, *FALLBACK[asks]):
+        found = EXTRACTORS[kind](chunk, question, topic)
+        if found and found.strip():
+            return unicodedata.normalize("NFC", found.strip()), kind
+    return None, None
+
+
+def extract(chunk: Chunk, asks: str, question: str, topic: set[str]) -> str | None:
+    """The answer of type `asks` in a chunk, falling back as `FALLBACK` says; None when there is none.
+
+    >>> from piaqa.models import Chunk
+    >>> c = Chunk("x", "d", None, None, None, "Ⅱ", "⑦再委託の有無", None, "⑦再委託の有無 [ 再委託する", "", (1, 1),
+    ...           None, False, selected="再委託する", value="[ 再委託する")
+    >>> extract(c, "choice", "再委託の有無は？", set()), extract(c, "date", "いつ？", set()) is None
+    ('再委託する', True)
+    """
+    return extract_kind(chunk, asks, question, topic)[0]
+
+
+__all__ = ["EXTRACTORS", "FALLBACK", "empty", "extract", "extract_kind", "is_debris", "numbered_count", "plain"]

@@ -1,0 +1,234 @@
+"""One ranking decides which item answers: the search's top passages of a document, plus the items
+the question names, re-scored with transparent features.
+
+Features (each 0..1): `retrieval` (reciprocal search rank), `key` (the schema items the question
+names, by strength), `label` (the item's printed label in the question), `group` (the group title
+named: 委託事項3's title, システム2's name), `section` (a section number named: Ⅱ.2, Ⅲ.5, 表紙),
+`fit` (a value of the expected type can be taken from it), `blank` and `history` (penalties).
+The score is a weighted sum; `contributions` shows the terms, for explaining an answer.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Literal
+
+from ..models import Chunk, Hit
+from ..schema import label_core
+from ..text import compact
+from ..query import expand
+from ..tokenize import tokens
+from .extractors import empty, extract_kind
+
+Origin = Literal["search", "keyed", "label", "detail"]
+POOL = 15  # search passages of the document that compete
+FALLBACK_FIT = 0.3  # a value of another type than the one asked for fits a little
+BLANK_FIT = 0.5  # a blank item of a table dump answers any question about it: "left blank"
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each feature counts (measured on both halves of the dev set and its perturbed copy)."""
+
+    retrieval: float = 1.0
+    key: float = 0.7
+    label: float = 0.8
+    group: float = 1.0
+    section: float = 1.0
+    quoted: float = 0.8
+    fit: float = 0.6
+    blank: float = -0.6  # in a PDF dump a blank label's value is usually printed elsewhere
+    history: float = -1.5  # a change-log row for a question about the current form, or the reverse
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not -5 <= value <= 5:
+                raise ValueError(f"weight {f.name} must be within -5..5 (a feature is 0..1), got {value!r}")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    chunk: Chunk
+    origin: Origin
+    rank: int | None  # in the document's search passages, from 0; None when gathered from the document
+
+
+@dataclass(frozen=True)
+class Features:
+    retrieval: float
+    key: float
+    label: float
+    group: float
+    section: float
+    quoted: float
+    fit: float
+    blank: float
+    history: float
+
+
+@dataclass(frozen=True)
+class Scored:
+    candidate: Candidate
+    features: Features
+    score: float
+    extracted: str | None  # the typed value this chunk gives, if any
+    kind: str | None = None  # the type it was taken as (the asked type, or a fallback)
+
+
+GROUP = re.compile(r"(システム|委託事項|提供先|移転先)\s*([0-9０-９]+)")
+
+
+def group_of(chunk: Chunk) -> str | None:
+    """The group title (委託事項2 …, システム1 …) a chunk sits in, as its path says."""
+    parts = chunk.section.split(" > ")
+    return parts[2] if len(parts) >= 3 and GROUP.match(parts[2]) else None
+
+
+def group_number(chunk: Chunk) -> str | None:
+    """'委託事項2' for a chunk of 委託事項2 (whatever its title)."""
+    m = GROUP.match(group_of(chunk) or "")
+    return f"{m.group(1)}{unicodedata.normalize('NFKC', m.group(2))}" if m else None
+
+
+def group_numbers(question: str) -> set[str]:
+    """Groups a question names by number: "委託事項3", "system 2" -> {"委託事項3"}, {"システム2"}.
+
+    >>> sorted(group_numbers("委託事項３ and system 2"))
+    ['システム2', '委託事項3']
+    """
+    out = {f"{m.group(1)}{unicodedata.normalize('NFKC', m.group(2))}" for m in GROUP.finditer(question)}
+    out |= {f"システム{m.group(1)}" for m in re.finditer(r"\bsystem\s*([0-9]+)", question, re.I)}
+    out |= {f"委託事項{m.group(1)}" for m in re.finditer(r"\b(?:outsourc\w*|contract\w*) (?:item )?(?:no\. ?)?([0-9]+)", question, re.I)}
+    return out
+
+
+SECTION_NUMBER = re.compile(r"(?<![A-Za-z])([ⅠⅡⅢⅣⅤⅥ]|VI|IV|V|III|II|I)\s*[.．\-‐]\s*([0-9０-９]{1,2})(?![0-9０-９])")
+ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ", "VI": "Ⅵ"}
+COVER = re.compile(r"表紙|\bcover\b", re.I)
+
+
+def section_numbers(question: str) -> set[tuple[str, str]]:
+    """Sub-sections a question names by number: "Ⅱ.2", "III-5", "Ⅰ．５" -> {("Ⅱ", "2"), …}.
+
+    >>> sorted(section_numbers("in Ⅱ.2 基本情報 and III-5"))
+    [('Ⅱ', '2'), ('Ⅲ', '5')]
+    """
+    return {(ROMAN.get(m.group(1), m.group(1)), unicodedata.normalize("NFKC", m.group(2)))
+            for m in SECTION_NUMBER.finditer(question)}
+
+
+def in_section(chunk: Chunk, numbers: set[tuple[str, str]], cover: bool) -> float:
+    """1 when the chunk lies in a sub-section the question names by number (or on the cover it names)."""
+    parts = chunk.section.split(" > ")
+    if cover and parts[0].startswith("表紙"):
+        return 1.0
+    if not numbers or len(parts) < 2:
+        return 0.0
+    sub = re.match(r"\s*([0-9０-９]{1,2})\s*[.．]", parts[1])
+    top = parts[0].split(" ")[0]
+    return float(bool(sub) and (top, unicodedata.normalize("NFKC", sub.group(1))) in numbers)
+
+
+QUOTE = re.compile(r"[「『“\"]([^」』”\"]{2,40})[」』”\"]|(?<![0-9０-９])([0-9０-９][0-9０-９,，]*\s*(?:年|人|件|課|項目|か月|ヶ月))")
+
+
+def quoted_values(question: str) -> tuple[str, ...]:
+    """What a question quotes: 「…」 phrases and numbers with their units ('5年', '150年'), compacted.
+
+    >>> quoted_values("保管期間が5年から150年に変わったのは「いつ」？")
+    ('5年', '150年', 'いつ')
+    """
+    return tuple(compact(m.group(1) or m.group(2)) for m in QUOTE.finditer(question))
+
+
+def quoted_in(chunk: Chunk, quotes: tuple[str, ...]) -> float:
+    """The share of the question's quoted values that the passage contains."""
+    if not quotes:
+        return 0.0
+    text = compact(chunk.text)
+    return sum(q in text for q in quotes) / len(quotes)
+
+
+def label_named(chunk: Chunk, flat_question: str, question_tokens: set[str]) -> float:
+    """How fully the question names the item's printed label (1 when it contains it)."""
+    core = label_core(chunk.item)
+    if len(core) >= 2 and core in flat_question:
+        return 1.0
+    label_tokens = {t for t in tokens(core) if len(t) >= 2}
+    shared = len(label_tokens & question_tokens)
+    return shared / len(label_tokens) if shared >= 2 else 0.0  # one shared word (委託) names no item
+
+
+def gather(view, doc: str, hits: Sequence[Hit], keys: Sequence[str], flat_question: str) -> list[Candidate]:
+    """The document's top search passages, every current item of the keys the question names, and every
+    item whose printed label the question contains. Deduplicated, in a stable order; no scoring here."""
+    out: dict[str, Candidate] = {}
+    for rank, hit in enumerate(h for h in hits[:POOL] if h.chunk.doc == doc):
+        out.setdefault(hit.chunk.id, Candidate(hit.chunk, "search", rank))
+    wanted = set(keys[:3])
+    for chunk in view.chunks_of(doc):
+        if chunk.history or chunk.id in out:
+            continue
+        core = label_core(chunk.item)
+        if chunk.key and chunk.key in wanted:
+            out[chunk.id] = Candidate(chunk, "keyed", None)
+        elif len(core) >= 3 and core in flat_question:
+            out[chunk.id] = Candidate(chunk, "label", None)
+    return list(out.values())
+
+
+def featurize(c: Candidate, keys: Sequence[str], asked: set[str], said: set[str], flat_question: str, numbers,
+              cover: bool, wants_history: bool, view, numbered: set[str] = frozenset(),
+              quotes: tuple[str, ...] = ()) -> Features:
+    chunk = c.chunk
+    key = next((1.0 / (1 + i) for i, k in enumerate(keys[:3]) if chunk.key == k), 0.0)
+    return Features(
+        retrieval=1.0 / (1 + c.rank) if c.rank is not None else 0.0,
+        key=key,
+        label=label_named(chunk, flat_question, said),
+        group=max(view.names_group(asked, chunk) if chunk.section.count(" > ") >= 2 else 0.0,
+                  float(group_number(chunk) in numbered)),
+        section=in_section(chunk, numbers, cover),
+        quoted=quoted_in(chunk, quotes),
+        fit=0.0,
+        blank=float(empty(chunk) and chunk.family == "pdf_text"),  # blank is only trusted in table dumps
+        history=float(chunk.history != wants_history),
+    )
+
+
+def trusted_blank(chunk: Chunk) -> bool:
+    """A blank item whose blankness the source shows reliably (table dumps, not PDF text dumps)."""
+    return chunk.family != "pdf_text" and empty(chunk)
+
+
+def score(f: Features, w: Weights) -> float:
+    return sum(getattr(f, name.name) * getattr(w, name.name) for name in fields(f))
+
+
+def contributions(f: Features, w: Weights) -> dict[str, float]:
+    """Each feature's term of the score, for explaining why an item was chosen."""
+    return {name.name: round(getattr(f, name.name) * getattr(w, name.name), 3) for name in fields(f)}
+
+
+def rank(view, doc: str, hits: Sequence[Hit], query, asks: str, w: Weights = Weights()) -> list[Scored]:
+    """The candidates of one document, best first."""
+    flat = compact(expand(query.text))
+    asked = set(tokens(query.topic))
+    said = set(tokens(flat))  # the question's own words (with the forms' words for its English), not the keys
+    numbers = section_numbers(query.text)
+    cover = bool(COVER.search(query.text))
+    wants_history = asks == "change"
+    numbered = group_numbers(query.text)
+    quotes = quoted_values(query.text)
+    out = []
+    for c in gather(view, doc, hits, query.keys, flat):
+        f = featurize(c, query.keys, asked, said, flat, numbers, cover, wants_history, view, numbered, quotes)
+        found, kind = extract_kind(c.chunk, asks, query.text, asked)
+        fit = 1.0 if kind == asks else FALLBACK_FIT if found else BLANK_FIT * trusted_blank(c.chunk)
+        f = Features(**{**f.__dict__, "fit": fit})
+        out.append(Scored(c, f, score(f, w), found, kind))
+    out.sort(key=lambda s: -s.score)
+    return out
