@@ -116,7 +116,7 @@ CATALOGUE: tuple[FormItem, ...] = (
     _f("provide.method", ["提供方法", "移転方法"], ["method of provision", "how provided"]),
     _f("provide.timing", ["時期・頻度"], ["timing", "frequency"], ["頻度"]),
     _f("storage.location", ["保管場所"], ["storage location", "where stored", "data centre", "data center", "server room", "building", "host", "cloud"], ["保管", "サーバ", "データセンター"]),
-    _f("storage.period", ["保管期間", "期間"], ["retention", "retention period", "how long kept", "retain"], ["保存期間", "保管期間", "何年"], within=("保管",), choice=True),
+    _f("storage.period", ["保管期間", "期間"], ["retention", "retention period", "how long kept", "retain"], ["保存期間", "保管期間", "何年", "いつまで"], within=("保管",), choice=True),
     _f("storage.deletion", ["消去方法"], ["deletion", "erasure", "how deleted", "disposal"], ["消去", "廃棄", "削除"]),
     _f("remarks", ["備考"], ["remarks", "notes"]),
     # Ⅲ リスク対策
@@ -147,7 +147,7 @@ CATALOGUE: tuple[FormItem, ...] = (
     _f("inquiry.contact", ["連絡先"], ["contact", "inquiry", "enquiry", "phone", "telephone", "email", "fax", "address"], ["問合せ", "問い合わせ", "電話", "電話番号", "メール", "FAX", "ファックス"]),
     _f("inquiry.handling", ["対応方法"], ["how inquiries are handled"]),
     # Ⅵ 評価実施手続
-    _f("procedure.date", ["実施日"], ["date carried out", "when conducted"], ["実施日", "いつ"]),
+    _f("procedure.date", ["実施日"], ["date carried out", "when conducted"], ["実施日"]),
     _f("procedure.threshold", ["しきい値判断結果"], ["threshold determination", "threshold result", "mandatory"], ["しきい値", "義務付け"], choice=True),
     _f("procedure.method", ["方法"], ["method"], ["方法"], within=("意見の聴取", "第三者点検")),
     _f("procedure.period", ["実施日・期間"], ["period of public comment"], ["期間"]),

@@ -15,7 +15,8 @@ AnswerType = Literal["change", "contact", "period", "date", "count", "amount", "
 ANSWER_TYPES: tuple[str, ...] = ("change", "contact", "period", "date", "count", "amount", "choice", "yesno",
                                  "explain", "name", "list", "value")
 
-CHANGE = re.compile(r"変更(?:前|後|され|した|し|日|箇所|に)|変わ|改正|追加され|削除され|\bchang|\brevis|\bamend|"
+CHANGE = re.compile(r"変更(?:前|後|され|した|し|日|箇所|に)|変わ|改正|追加され|削除され|\bchanged\b|\bchanges? (?:to|from|made|in)\b|"
+                    r"\bthe change\b|\brevis|\bamend|"
                     r"\bprevious|\bbefore the\b|\bused to\b|moved from|\bwas added|\bwere added|\badded\b|\bdeleted\b|"
                     r"change log|history", re.I)
 BEFORE = re.compile(r"変更前|以前|元は|もともと|\bfrom what\b|\bbefore\b|\bprevious|\bused to\b|\boriginally\b|何から", re.I)

@@ -159,7 +159,8 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
     if asks == "change" and not any(c.history for c in index.chunks_of(doc)):
         return Answer(question, NOT_STATED, "The document does not state this: it has no 変更箇所 (change log) "
                       "section, although its table of contents may list one.", _cite([], hits), "変更箇所")
-    if entry and (asks != "change" or entry.key.startswith("cover.")):
+    log_only = sum(not c.history for c in index.chunks_of(doc)) < 5  # a 変更箇所のみ document
+    if entry and (asks != "change" or entry.key.startswith("cover.")) and not (log_only and not entry.key.startswith("cover.")):
         labels = {label_core(label) for label in entry.labels}
         if not any(c.key == entry.key or label_core(c.item) in labels for c in index.chunks_of(doc) if not c.history):
             return Answer(question, NOT_STATED, f"The document does not state this: it has no {_label(entry)} item.",
@@ -171,7 +172,11 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
     looked_for = _label(entry) if entry else (best.candidate.chunk.item or None)
     chunk = best.candidate.chunk
     if empty(chunk):
-        if chunk.family == "pdf_text":  # a PDF dump prints many values away from their labels
+        if chunk.family == "pdf_text":  # a PDF dump prints many values away from their labels: nearby first
+            near = _beside(index, chunk, asks, question, set(tokens(query.topic)))
+            if near:
+                return Answer(question, ANSWERED, near[1], _cite([Hit(near[0], 0.0), Hit(chunk, 0.0)], hits),
+                              looked_for)
             best = next((s for s in ranked if not s.features.blank and s.extracted), best)
         else:
             found = _stated_elsewhere(index, question, chunk)

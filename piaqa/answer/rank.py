@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Literal
 
 from ..models import Chunk, Hit
@@ -220,11 +220,15 @@ def rank(view, doc: str, hits: Sequence[Hit], query, asks: str, w: Weights = Wei
     said = set(tokens(flat))  # the question's own words (with the forms' words for its English), not the keys
     numbers = section_numbers(query.text)
     cover = bool(COVER.search(query.text))
-    wants_history = asks == "change"
+    current = [c for c in view.chunks_of(doc) if not c.history]
+    log_only = len(current) < 5  # a 変更箇所のみ document: what it says now is each row's 変更後
+    wants_history = asks == "change" or log_only
     numbered = group_numbers(query.text)
     quotes = quoted_values(query.text)
     out = []
     for c in gather(view, doc, hits, query.keys, flat):
+        if log_only and asks != "change" and c.chunk.change and c.chunk.change.after:
+            c = replace(c, chunk=replace(c.chunk, value=c.chunk.change.after))
         f = featurize(c, query.keys, asked, said, flat, numbers, cover, wants_history, view, numbered, quotes)
         found, kind = extract_kind(c.chunk, asks, query.text, asked)
         fit = 1.0 if kind == asks else FALLBACK_FIT if found else BLANK_FIT * trusted_blank(c.chunk)
