@@ -127,7 +127,10 @@ def count_answer(question: str, text: str, topic: set[str] = frozenset()) -> str
             return found
     counts = list(re.finditer(r"[(（]?\s*([0-9０-９]+)\s*[)）]?\s*件", text))
     if counts:
-        named = [m for m in counts if any(t in text[max(0, m.start() - 12):m.start()] for t in topic if len(t) >= 2)]
+        # each count is of the words written just before it, back to the previous count
+        starts = [0, *(m.end() for m in counts[:-1])]
+        named = [m for m, a in zip(counts, starts) if any(t in text[max(a, m.start() - 16):m.start()]
+                                                          for t in topic if len(t) >= 2)]
         m = (named or counts)[0]
         return f"{unicodedata.normalize('NFKC', m.group(1))}件"
     if unit in ("件", "人", "課"):

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from ..models import Chunk
 from ..schema import by_key
 from ..text import DATE, is_placeholder, strip_html
+from ..tokenize import tokens
 from .asks import asks_before
 from .extract import FACTS, asked_unit, best_sentence, count_answer, find_quantity, numbered_count, polarity
 
@@ -77,7 +78,7 @@ def extract_count(chunk: Chunk, question: str, topic: set[str]) -> str | None:
     unit = asked_unit(question)
     if unit in ("人", "課") and not find_quantity(text, unit):
         return None
-    return count_answer(question, text, topic)
+    return count_answer(question, text, set(tokens(question)))  # the question's own words name what is counted
 
 
 def extract_period(chunk: Chunk, question: str, topic: set[str]) -> str | None:
