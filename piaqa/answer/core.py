@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..models import Chunk, Hit
+from ..parse.fields import split_options
 from ..query import Query, analyse, normalise
 from ..schema import FormItem, by_key, label_core
 from ..tokenize import tokens
@@ -105,6 +106,25 @@ def _beside(index, chunk: Chunk, asks: str, question: str, asked: set[str]) -> t
     return None
 
 
+OPTION_REACH = 30  # lines after a choice item's option list where its selected option may be printed
+
+
+def printed_option(index, chunk: Chunk) -> tuple[Chunk, str] | None:
+    """In a PDF dump a choice item's own row holds only its option list (＜選択肢＞ 1） … 2） …); the option
+    selected is printed in brackets a few lines later ("][ 基礎項目評価…"). That option, and the passage."""
+    options = sorted(split_options(chunk.text)[1], key=len, reverse=True)
+    if len(options) < 2:
+        return None
+    after = [c for c in index.chunks_of(chunk.doc)
+             if not c.history and chunk.lines[1] < c.lines[0] <= chunk.lines[1] + OPTION_REACH]
+    for c in after:
+        for option in options:
+            at = c.text.find(option)
+            if at >= 0 and re.search(r"[\[\]［］]", c.text[max(0, at - 3):at] + c.text[at + len(option):at + len(option) + 3]):
+                return c, option
+    return None
+
+
 def _detail(index, chunk: Chunk) -> Chunk | None:
     """The 具体的な… item that follows a rating (十分に行っている) and says what is actually done."""
     after = [c for c in _siblings(index, chunk) if c.lines[0] > chunk.lines[1]]
@@ -173,7 +193,7 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
     chunk = best.candidate.chunk
     if empty(chunk):
         if chunk.family == "pdf_text":  # a PDF dump prints many values away from their labels: nearby first
-            near = _beside(index, chunk, asks, question, set(tokens(query.topic)))
+            near = printed_option(index, chunk) or _beside(index, chunk, asks, question, set(tokens(query.topic)))
             if near:
                 return Answer(question, ANSWERED, near[1], _cite([Hit(near[0], 0.0), Hit(chunk, 0.0)], hits),
                               looked_for)
