@@ -36,7 +36,7 @@ ENGLISH: dict[str, str] = {
     "certification": "認証", "entry": "入館", "building": "建物", "exemption": "免除", "notification": "通知",
     "operation": "運用", "maintenance": "保守", "development": "開発", "contract": "契約",
     "outsourc": "委託", "subcontract": "再委託", "re-delegat": "再委託", "retention": "保管期間",
-    "retain": "保管", "disclosure": "開示請求", "inquir": "問合せ", "enquir": "問合せ", "phone": "電話番号",
+    "retain": "保管", "keep": "保管", "kept": "保管", "disclosure": "開示請求", "inquir": "問合せ", "enquir": "問合せ", "phone": "電話番号",
     "fax": "FAX", "email": "メール", "e-mail": "メール", "deceased": "死者", "statistic": "統計分析",
     "threshold": "しきい値判断", "approv": "承認", "published": "公表日", "item": "項目",
     "common platform": "共通基盤", "platform": "基盤", "existing": "既存", "address": "宛名",

@@ -51,3 +51,13 @@ def index(settings, embedder):
     report = build_index([CORPUS], settings, embedder)
     assert report.wrote and len(report.added) == 5 and not report.failed
     return Index.load(settings=settings, embedder=embedder)
+
+
+HEAVY_FIXTURES = frozenset({"index", "embedder", "small", "app_url", "page"})  # build the model or an index
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that builds the embedded model or an index is `slow`: `pytest -m 'not slow'` is the fast tier."""
+    for item in items:
+        if HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

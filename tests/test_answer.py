@@ -94,3 +94,49 @@ def test_cli_ask_json(index, settings):
     data = json.loads(out)
     assert data["status"] == ANSWERED and "6年以上10年未満" in data["answer"]
     assert {"doc", "section", "item", "text", "lines", "page", "score"} <= set(data["citations"][0])
+
+
+def test_an_item_of_several_groups_is_answered_with_every_value(index):
+    ans = answer(index, "さいたま市の国民年金の委託先をすべて教えて")
+    assert ans.status == ANSWERED
+    assert "富士通株式会社" in ans.answer and "AGS株式会社" in ans.answer and "委託事項1" in ans.answer
+    assert {h.chunk.section.split(" > ")[2][:5] for h in ans.citations[:3]} == {"委託事項1", "委託事項2", "委託事項3"}
+
+
+def test_a_group_named_by_number_gets_its_own_value_only(index):
+    ans = answer(index, "さいたま市 国年 委託事項2の委託先名は？")
+    assert (ans.status, ans.answer) == (ANSWERED, "AGS株式会社")
+    assert ans.citations[0].chunk.section.split(" > ")[2].startswith("委託事項2")
+
+
+def test_a_count_is_of_the_noun_asked_about(index):
+    ans = answer(index, "大分市の住基で移転先は何件ある？")
+    assert (ans.status, ans.answer) == (ANSWERED, "22件")
+
+
+def test_a_rating_item_without_the_count_asked_for_is_answered_from_its_detail(index):
+    ans = answer(index, "さいたま市の情報セキュリティの監査は何課が対象？")
+    assert (ans.status, ans.answer) == (ANSWERED, "24課")
+    assert ans.citations[0].chunk.item == "具体的な内容"
+
+
+def test_change_log_answers_with_the_date_of_the_change(index):
+    ans = answer(index, "大分市の住基の保管期間の妥当性の記載はいつ変更された？")
+    assert ans.status == ANSWERED and ans.citations[0].chunk.history
+    assert ans.answer == ans.citations[0].chunk.change.date
+
+
+def test_period_in_english_with_no_form_word(index):
+    ans = answer(index, "How long does Chiba keep its national pension file?")
+    assert (ans.status, ans.answer) == (ANSWERED, "6年以上10年未満")
+
+
+def test_not_stated_causes(index):
+    amount = answer(index, "大分市の住基のシステム保守の委託料はいくら？")  # a fact no form item holds
+    assert amount.status == NOT_STATED and amount.looked_for == "契約金額"
+    assert {h.chunk.item for h in amount.citations[:2]} == {"①委託内容", "⑥委託先名"}
+    blank = answer(index, "大分市 住基の評価書、表紙の特記事項には何が書かれている？")  # the item is left blank
+    assert blank.status == NOT_STATED and "left blank" in blank.answer
+    assert blank.citations[0].chunk.section == "表紙" and blank.citations[0].chunk.lines == (12, 12)
+    no_log = answer(index, "さいたま市の国年の評価書の変更箇所では何が変わった？")  # no 変更箇所 section
+    assert no_log.status == NOT_STATED and no_log.looked_for == "変更箇所"

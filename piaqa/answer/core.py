@@ -219,7 +219,11 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
             value = extract(detail, "explain", question, set(tokens(query.topic)))
             return Answer(question, ANSWERED, value or detail.value, _cite([Hit(detail, 0.0), Hit(chunk, 0.0)], hits),
                           detail.item)
-    if best.extracted is None and asks in ("contact", "date", "amount", "count", "period"):
+    if best.extracted is None and asks in TYPED and not (best.features.key or best.features.label >= 0.5):
+        # the best passage is not the item asked about: the best one that holds the asked type answers
+        best = next((s for s in ranked if s.kind == asks), best)
+        chunk = best.candidate.chunk
+    if best.extracted is None and asks in TYPED:
         what = next((f.name for f in FACTS if f.asked.search(question)), None) if asks == "contact" else None
         return Answer(question, NOT_STATED, f"The document does not state this: no {what or TYPE_WORDS[asks]} is given"
                       + (f" under {chunk.item}" if chunk.item else "") + ".", _cite([Hit(chunk, 0.0)], hits),
@@ -233,6 +237,7 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
     return Answer(question, ANSWERED, value, _cite([Hit(chunk, 0.0)], hits), looked_for)
 
 
+TYPED = ("contact", "date", "amount", "count", "period")  # types whose absence from the item is evidence
 TYPE_WORDS = {"contact": "such contact detail", "date": "date", "amount": "amount", "count": "count",
               "period": "period"}
 

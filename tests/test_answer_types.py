@@ -1,0 +1,100 @@
+"""The answer type a question expects and the typed extractors, on hand-made chunks shaped like the
+two dump families (no model, no index: the fast tier)."""
+from __future__ import annotations
+
+import pytest
+
+from piaqa.answer.asks import asked_type
+from piaqa.answer.extractors import empty, extract, extract_kind, is_debris
+from piaqa.answer.rank import group_numbers, in_section, section_numbers
+from piaqa.models import Change, Chunk
+
+
+def chunk(value: str, *, item: str = "", key: str | None = None, selected: str | None = None,
+          checked: tuple[str, ...] = (), family: str = "table_text", history: bool = False,
+          change: Change | None = None, section: str = "Ⅱ 特定個人情報ファイルの概要 > 2. 基本情報") -> Chunk:
+    return Chunk("id", "doc.txt", "架空市", "架空事務", "全項目評価書", section, item, key, value, value, (1, 1), None,
+                 history, selected=selected, checked=checked, value=value, family=family, change=change)
+
+
+@pytest.mark.parametrize("question, history, expected", [
+    ("架空市の住基の委託先はどこの会社？", False, "name"),
+    ("Which vendor runs the data centre?", False, "name"),
+    ("How long are the paper forms kept?", False, "period"),
+    ("特定個人情報はいつまで保管する？", False, "period"),
+    ("委託事項は全部で何件？", False, "count"),
+    ("How many offices use the file?", False, "count"),
+    ("手数料はいくら？", False, "amount"),
+    ("開示請求の窓口のメールアドレスは？", False, "contact"),
+    ("第三者点検はいつ実施した？", False, "date"),
+    ("Is the file connected to the internet?", False, "yesno"),
+    ("死者の個人番号を保管していますか", False, "yesno"),
+    ("リスク対策は十分か、どの区分？", False, "choice"),
+    ("Why must the records be kept for decades?", False, "explain"),
+    ("アクセス権限はどのように管理している？", False, "explain"),
+    ("保管場所の記載は変更前は何だった？", True, "change"),
+    ("What did the revision change the retention period to?", True, "change"),
+    ("How are rights revoked when staff change posts?", True, "explain"),  # 'change' as a plain verb
+])
+def test_asked_type(question, history, expected):
+    assert asked_type(question, history) == expected
+
+
+def test_choice_is_the_selected_option_never_the_option_list():
+    rated = chunk("[ 十分である ] 1) 特に力を入れている 2) 十分である", item="リスクへの対策は十分か",
+                  key="risk.sufficient", selected="十分である")
+    assert extract(rated, "choice", "対策は十分か？", set()) == "十分である"
+    unselected = chunk("期間 [] 1) 1年未満 2) 1年 3) 2年", item="期間", key="storage.period")
+    assert empty(unselected) and extract_kind(unselected, "choice", "期間は？", set()) == (None, None)
+
+
+def test_pdf_dump_bracketed_option_is_a_choice_but_check_box_debris_is_not():
+    assert extract(chunk("[ 10万人以上30万人未満\n] 4情報", family="pdf_text"), "choice", "何人？", set()) == "10万人以上30万人未満"
+    assert extract(chunk("[ ○ ] 本人 [ ] 行政機関", family="pdf_text"), "choice", "どれ？", set()) is None
+    assert is_debris("[ ] 情報提供ネットワークシステム [[ ] 宛名システム等 [")
+
+
+def test_count_is_of_the_noun_the_question_names():
+    provided = chunk("[○] 提供を行っている (3) 件 [○] 移転を行っている (17) 件", item="提供・移転の有無",
+                     checked=("提供を行っている (3) 件", "移転を行っている (17) 件"))
+    assert extract(provided, "count", "移転先は何件？", set()) == "17件"
+    assert extract(provided, "count", "提供先はいくつ？", set()) == "3件"
+    listed = chunk("１．住民票の作成\n２．証明書の交付\n３．転入届の受付\n４．転出届の受付")
+    assert extract(listed, "count", "事務は何項目挙がっている？", set()) == "4"
+    assert extract(listed, "count", "意見は全部で何件？", set()) is None  # a list's length is not a number of cases
+
+
+def test_period_is_a_duration_not_the_year_of_a_date():
+    assert extract(chunk("申請書は保存期間を5年とし、令和6年4月1日に廃棄する"), "period", "何年？", set()) == "5年"
+    assert extract(chunk("令和6年4月1日から運用"), "period", "何年？", set()) is None
+
+
+def test_contact_amount_and_date_are_taken_as_written():
+    contact = chunk("市民課 電話 012-345-6789 FAX 012-345-0000")
+    assert extract(contact, "contact", "FAX番号は？", set()) == "FAX 012-345-0000"
+    assert extract(contact, "contact", "メールアドレスは？", set()) is None
+    assert extract(chunk("1件につき300円"), "amount", "手数料はいくら？", set()) == "300円"
+    assert extract(chunk("令和5年3月31日に実施"), "date", "いつ？", set()) == "令和5年3月31日"
+
+
+def test_yes_no_reads_the_negation_of_the_deciding_sentence():
+    found = extract(chunk("個人番号を除く情報のみ抽出できる。"), "yesno", "Can staff extract personal numbers?",
+                    {"個人番号", "抽出"})
+    assert found.startswith("いいえ")
+    assert extract(chunk("操作ログを記録している。"), "yesno", "ログを記録していますか", {"ログ"}).startswith("はい")
+
+
+def test_change_row_gives_before_and_after_or_its_date():
+    row = chunk("保管期間 5年 150年", history=True, change=Change("令和1年9月20日", "5年間", "150年間", "事前"))
+    assert extract(row, "change", "変更前は何年だった？", set()) == "5年間 → 150年間"
+    assert extract(row, "change", "What was it changed to?", set()) == "150年間"
+    assert extract(row, "change", "いつ変更された？提出時期は？", set()) == "令和1年9月20日、事前"
+    assert extract(chunk("保管期間 150年間"), "change", "変更後は？", set()) is None  # only change-log rows
+
+
+def test_sections_and_groups_named_by_number():
+    assert section_numbers("see Ⅲ.5 and II-2") == {("Ⅲ", "5"), ("Ⅱ", "2")}
+    assert in_section(chunk("x", section="Ⅲ リスク対策 > 5. 特定個人情報の提供・移転 > リスク1"), {("Ⅲ", "5")}, False) == 1.0
+    assert in_section(chunk("x", section="Ⅲ リスク対策 > 4. 委託"), {("Ⅲ", "5")}, False) == 0.0
+    assert in_section(chunk("x", section="表紙"), set(), True) == 1.0
+    assert group_numbers("委託事項２の委託先 and system 3") == {"委託事項2", "システム3"}
