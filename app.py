@@ -6,6 +6,7 @@ Host, port and an optional login come from PIAQA_HOST, PIAQA_PORT and PIAQA_AUTH
 """
 from __future__ import annotations
 
+import html
 import logging
 import os
 import shutil
@@ -66,8 +67,11 @@ def choice(value: str | None) -> str | None:
 def build(state: State) -> gr.Blocks:
     def ask(question, org, affair, form, history):
         index = state.index
-        result = extractive(index, question or "", org=choice(org), affair=choice(affair), form=choice(form),
-                            history=history)
+        try:
+            result = extractive(index, question or "", org=choice(org), affair=choice(affair), form=choice(form),
+                                history=history)
+        except PiaqaError as exc:  # a question out of range: say what is accepted, as text
+            return f"<div class='piaqa-where'>{html.escape(str(exc))}</div>", "", {"error": str(exc)}
         return answer_html(result), citations_html(result, index.section_of), answer_dict(result)
 
     def outline(source):

@@ -16,6 +16,10 @@ class InputError(PiaqaError):
         self.problem = problem
 
 
+class QueryError(PiaqaError, ValueError):
+    """A question or a search parameter is out of range; the message names what is accepted."""
+
+
 class IndexMissing(PiaqaError):
     """There is no usable index where one was expected."""
 

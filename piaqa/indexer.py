@@ -83,9 +83,9 @@ def build_index(paths: Iterable[Path], settings: Settings, embedder: Embedder | 
     old_chunks: dict[str, list[tuple[Chunk, np.ndarray]]] = {}
     try:
         manifest = read_manifest(index_dir)
+        old_docs = {d.source: d for d in manifest.documents}  # kept, re-read from their files if need be
         if not rebuild and manifest.model == fingerprint:
             chunks, vectors = read_generation(index_dir, manifest)
-            old_docs = {d.source: d for d in manifest.documents}
             for chunk, vector in zip(chunks, vectors):
                 old_chunks.setdefault(chunk.doc, []).append((chunk, vector))
     except IndexMissing as exc:

@@ -41,7 +41,7 @@ ENGLISH: dict[str, str] = {
     "threshold": "しきい値判断", "approv": "承認", "published": "公表日", "item": "項目",
     "common platform": "共通基盤", "platform": "基盤", "existing": "既存", "address": "宛名",
     "file layout": "記録項目", "data items": "記録項目", "recorded": "記録", "record items": "記録項目",
-    "handler": "取扱者", "handle": "取扱", "contractor": "委託先", "dedicated line": "専用線", "usb": "USBメモリ",
+    "handler": "取扱者", "handle": "取扱", "contractor": "委託先", "give": "提供", "hand over": "提供", "provide": "提供", "dedicated line": "専用線", "usb": "USBメモリ",
     "external media": "電子記録媒体", "media": "媒体", "carried": "搬送", "carry": "搬送", "transport": "搬送",
     "encrypt": "暗号化", "password": "パスワード", "log": "ログ", "access control": "アクセス制御", "municipalities": "市町村", "municipality": "市町村", "staff": "職員", "department": "部署",
 }

@@ -17,7 +17,8 @@ from .models import Chunk, Hit
 from .query import Query, analyse
 from .settings import Settings
 from .store import bm25s_module, read_generation, read_manifest
-from .text import compact, is_placeholder
+from .errors import QueryError
+from .text import compact, has_content, is_placeholder, without_format_chars
 from .tokenize import tokens
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,27 @@ BLANK_WEIGHT = 0.5  # an item left blank ranks below items that say something
 SECTION_BOOST = 0.5  # a chunk under a section the question names ("（別添１）", "Section I")
 PATH_BOOST = 0.6  # a chunk whose section path the question names (委託事項3's title, 別添1, …)
 PATH_NUMBER = re.compile(r"^(?:[ⅠⅡⅢⅣⅤⅥ]|\(別添\d*\)|\d+\.|(?:システム|委託事項|提供先|移転先)\d+|リスク\d*:)\s*")
+
+
+MAX_K = 100  # passages a search returns at most
+MAX_QUESTION_CHARS = 1000  # a question longer than this is refused, not searched for seconds
+
+
+def check_k(k) -> int:
+    """k as given, when it is a whole number from 1 to MAX_K; otherwise QueryError naming the range."""
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise QueryError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
+    return k
+
+
+def checked_question(question) -> str:
+    """The question without invisible format characters; QueryError when it is not text or too long."""
+    if not isinstance(question, str):
+        raise QueryError(f"a question must be text, got {type(question).__name__}")
+    question = without_format_chars(question.encode("utf-8", "replace").decode("utf-8"))
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QueryError(f"the question has {len(question):,} characters; ask in at most {MAX_QUESTION_CHARS:,}")
+    return question
 
 
 def path_overlap(query_tokens: set[str], titles: list[set[str]]) -> float:
@@ -181,6 +203,10 @@ class Index:
             mask &= np.array([c.affair in query.affairs for c in self.chunks])
         return mask
 
+    def knows_words(self, query: Query) -> bool:
+        """Whether any content word of the question occurs in the indexed passages (BM25's vocabulary)."""
+        return any(len(t) >= 2 and t in self.bm25.vocab_dict for t in tokens(query.topic))
+
     def lexical_ranks(self, query: Query, mask: np.ndarray) -> np.ndarray:
         known = [t for t in tokens(query.topic) if t in self.bm25.vocab_dict]
         if not known:  # e.g. an English question with no word the corpus has
@@ -198,8 +224,11 @@ class Index:
 
     def search(self, question: str, k: int = 5, org: str | None = None, affair: str | None = None,
                form: str | None = None, history: bool = True) -> list[Hit]:
-        """The k best passages for a question, best first."""
-        if not question.strip():
+        """The k best passages for a question, best first (k from 1 to MAX_K; a question of at most
+        MAX_QUESTION_CHARS characters). Raises QueryError for a k or a question out of range."""
+        question = checked_question(question)
+        check_k(k)
+        if not has_content(question):
             return []
         query = analyse(question, self.orgs, self.affairs)
         mask = self.candidates(query, Filters(org, affair, form, history))

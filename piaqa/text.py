@@ -118,3 +118,22 @@ def is_placeholder(value: str) -> bool:
     """
     text = squeeze(value)
     return text in PLACEHOLDERS or bool(POINTERS.fullmatch(text)) or not re.search(r"\w", text)
+
+
+def without_format_chars(text: str) -> str:
+    """Text without invisible format characters (Unicode category Cf: zero-width spaces, joiners, BOMs,
+    direction marks), which paste into questions and split words.
+
+    >>> without_format_chars("委\u200b託先\ufeff")
+    '委託先'
+    """
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+def has_content(text: str) -> bool:
+    """Whether a question has any word at all (letters, kana, kanji or digits), not only punctuation.
+
+    >>> has_content("？！。…"), has_content(".*"), has_content("委託先は？")
+    (False, False, True)
+    """
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)

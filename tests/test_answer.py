@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from piaqa.answer import ANSWERED, NO_MATCH, NOT_STATED, answer
@@ -140,3 +141,34 @@ def test_not_stated_causes(index):
     assert blank.citations[0].chunk.section == "表紙" and blank.citations[0].chunk.lines == (12, 12)
     no_log = answer(index, "さいたま市の国年の評価書の変更箇所では何が変わった？")  # no 変更箇所 section
     assert no_log.status == NOT_STATED and no_log.looked_for == "変更箇所"
+
+
+def test_questions_with_no_content_or_about_nothing_indexed_are_no_match(index):
+    for junk in ("(", ".*", "\\", "？！。…", "'; DROP TABLE documents; --"):
+        ans = answer(index, junk)
+        assert ans.status == NO_MATCH and not ans.citations, junk
+
+
+def test_an_invisible_character_inside_a_word_changes_nothing(index):
+    plain, pasted = answer(index, "大分市の住基の委託先名は？"), answer(index, "大分市の住基の委\u200b託先名は？")
+    assert (pasted.status, pasted.answer) == (plain.status, plain.answer) == (ANSWERED, "日本電気株式会社大分支店")
+
+
+def test_facts_of_kinds_no_form_item_holds_are_not_stated(index):
+    for question, looked_for in (("さいたま市の国年の委託先の従業員数は？", "委託先の従業員数"),
+                                 ("大分市の住基の委託先の所在地は？", "委託先の所在地"),
+                                 ("千葉市の国年の委託の契約金額はいくらですか？", "契約金額")):
+        ans = answer(index, question)
+        assert (ans.status, ans.looked_for) == (NOT_STATED, looked_for), question
+        assert ans.citations and not ans.citations[0].chunk.history
+    general = answer(index, "マイナンバーカードの有効期限は何年ですか？")  # general knowledge, in no form
+    assert general.status in (NOT_STATED, NO_MATCH)
+
+
+def test_k_and_question_length_are_checked_in_every_entry(index):
+    from piaqa.errors import QueryError
+
+    with pytest.raises(QueryError):
+        index.search("委託先は？", k=-1)
+    with pytest.raises(QueryError):
+        answer(index, "委託先は？" * 500)

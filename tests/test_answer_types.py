@@ -98,3 +98,24 @@ def test_sections_and_groups_named_by_number():
     assert in_section(chunk("x", section="Ⅲ リスク対策 > 4. 委託"), {("Ⅲ", "5")}, False) == 0.0
     assert in_section(chunk("x", section="表紙"), set(), True) == 1.0
     assert group_numbers("委託事項２の委託先 and system 3") == {"委託事項2", "システム3"}
+
+
+@pytest.mark.parametrize("k", [-1, 0, 2.5, "3", True, 10_000])
+def test_k_out_of_range_names_the_range(k):
+    from piaqa.errors import QueryError
+    from piaqa.retrieve import MAX_K, check_k
+
+    with pytest.raises(QueryError, match=f"from 1 to {MAX_K}"):
+        check_k(k)
+
+
+def test_questions_are_cleaned_and_capped():
+    from piaqa.errors import QueryError
+    from piaqa.retrieve import MAX_QUESTION_CHARS, checked_question
+
+    assert checked_question("委\u200b託先\u2060は？") == "委託先は？"
+    assert checked_question("a\ud800b") == "a?b"  # a lone surrogate cannot reach the tokenizer
+    with pytest.raises(QueryError, match="characters"):
+        checked_question("委託先" * MAX_QUESTION_CHARS)
+    with pytest.raises(QueryError, match="must be text"):
+        checked_question(None)

@@ -1,6 +1,7 @@
 """The persistent index: incremental updates, bad files, and crashes that leave the old index usable."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -110,3 +111,22 @@ def test_killed_build_leaves_previous_index_usable(small, embedder):
     assert (settings.index_dir / "manifest.json").read_text(encoding="utf-8") == manifest
     hits = Index.load(settings=settings, embedder=embedder).search("さいたま市の委託先", k=1)
     assert hits and hits[0].chunk.doc == DOCS["saitama_nenkin"]
+
+
+def test_a_new_pipeline_re_reads_every_indexed_document(small, embedder, tmp_path):
+    """After an upgrade (another model or parsing code), adding one file keeps every document indexed
+    before: they are re-read from their files, not dropped."""
+    docs, settings = small
+    build_index([docs], settings, embedder)
+    manifest_path = settings.index_dir / "manifest.json"
+    data = json.loads(manifest_path.read_text(encoding="utf-8"))
+    data["model"]["pipeline"] = "an-older-pipeline"
+    manifest_path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    other = tmp_path / "other"
+    other.mkdir()
+    extra = other / "extra.txt"
+    extra.write_text((CORPUS / DOCS["saitama_nenkin"]).read_text(encoding="utf-8").replace("さいたま市", "架空市"),
+                     encoding="utf-8")
+    report = build_index([extra], settings, embedder)
+    assert report.added == ("extra.txt",) and report.updated == (DOCS["saitama_nenkin"],)
+    assert {d.source for d in read_manifest(settings.index_dir).documents} == {"extra.txt", DOCS["saitama_nenkin"]}

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from ..models import Chunk, Hit
 from ..parse.fields import split_options
 from ..query import Query, analyse, normalise
+from ..retrieve import check_k, checked_question
 from ..schema import FormItem, by_key, label_core
+from ..text import has_content
 from ..tokenize import tokens
 from .asks import asked_type
 from .extract import FACTS, asked_unit, find_quantity
-from .extractors import extract, extract_kind, plain
-from .extractors import empty
+from .extractors import empty, extract, extract_kind, plain
 from .rank import POOL, Scored, group_numbers, group_of, rank
 
 ANSWERED, NOT_STATED, NO_MATCH = "answered", "not_stated", "no_match"
@@ -70,7 +71,7 @@ def _value(chunk: Chunk) -> str:
 
 def _related(index, entry: FormItem, hits: list[Hit], doc: str) -> list[Hit]:
     """The items that say what the form does say about an absent fact, from the best matching group."""
-    found = [h for h in hits if h.chunk.key in entry.related]
+    found = [h for h in hits if h.chunk.key in entry.related and not h.chunk.history]
     section = found[0].chunk.section if found else None
     pool = [c for c in index.chunks_of(doc) if c.key in entry.related and not c.history
             and (section is None or c.section == section)]
@@ -219,9 +220,10 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
             value = extract(detail, "explain", question, set(tokens(query.topic)))
             return Answer(question, ANSWERED, value or detail.value, _cite([Hit(detail, 0.0), Hit(chunk, 0.0)], hits),
                           detail.item)
-    if best.extracted is None and asks in TYPED and not (best.features.key or best.features.label >= 0.5):
-        # the best passage is not the item asked about: the best one that holds the asked type answers
-        best = next((s for s in ranked if s.kind == asks), best)
+    if best.extracted is None and asks in TYPED and not grounded(best):
+        # the best passage is not the item asked about: the best one that holds the asked type answers,
+        # if the question names it in some way (a number, a date, a count with nothing named is no answer)
+        best = next((s for s in ranked if s.kind == asks and grounded(s)), best)
         chunk = best.candidate.chunk
     if best.extracted is None and asks in TYPED:
         what = next((f.name for f in FACTS if f.asked.search(question)), None) if asks == "contact" else None
@@ -237,6 +239,13 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
     return Answer(question, ANSWERED, value, _cite([Hit(chunk, 0.0)], hits), looked_for)
 
 
+def grounded(s: Scored) -> bool:
+    """Whether the question names this passage's item, group, section or a value it quotes — beyond
+    its search rank."""
+    f = s.features
+    return bool(f.key or f.label >= 0.5 or f.group >= 0.5 or f.section or f.quoted)
+
+
 TYPED = ("contact", "date", "amount", "count", "period")  # types whose absence from the item is evidence
 TYPE_WORDS = {"contact": "such contact detail", "date": "date", "amount": "amount", "count": "count",
               "period": "period"}
@@ -247,10 +256,14 @@ WHY = re.compile(r"\bwhy\b|reason|なぜ|理由|どうして|妥当性", re.I)
 
 def answer(index, question: str, k: int = 10, org: str | None = None, affair: str | None = None,
            history: bool = True, form: str | None = None) -> Answer:
-    """Answer a question from the index, with citations."""
-    if not question.strip():
+    """Answer a question from the index, with citations. Raises QueryError for a question or k out of range."""
+    question = checked_question(question)
+    check_k(k)
+    if not has_content(question):
         return Answer(question, NO_MATCH, "Ask a question about the indexed assessments.")
     query = analyse(question, index.orgs, index.affairs)
+    if not (query.orgs or query.affairs or query.keys or index.knows_words(query)):
+        return Answer(question, NO_MATCH, "Nothing in the indexed assessments is about this question.")
     stranger = None if org else unknown_organisation(question, index.orgs)
     if stranger and not query.orgs:
         return Answer(question, NO_MATCH, f"No indexed assessment is about {stranger}: "

@@ -38,6 +38,7 @@ class Weights:
     group: float = 1.0
     section: float = 1.0
     quoted: float = 0.8
+    wh: float = 0.5
     fit: float = 0.6
     blank: float = -0.6  # in a PDF dump a blank label's value is usually printed elsewhere
     history: float = -1.5  # a change-log row for a question about the current form, or the reverse
@@ -64,6 +65,7 @@ class Features:
     group: float
     section: float
     quoted: float
+    wh: float
     fit: float
     blank: float
     history: float
@@ -152,6 +154,24 @@ def quoted_in(chunk: Chunk, quotes: tuple[str, ...]) -> float:
     return sum(q in text for q in quotes) / len(quotes)
 
 
+# What a question word asks for, in the words the form's labels use for it (方法 for "how", …).
+WH_LABELS = (
+    (re.compile(r"\bhow often\b|\bwhen\b|いつ|タイミング|頻度|時期", re.I), ("時期", "頻度")),
+    (re.compile(r"\bwhy\b|なぜ|どうして|理由", re.I), ("妥当性", "必要性", "理由")),
+    (re.compile(r"\bhow\b(?! (?:many|much|long|often))|どのよう|どうやって|方法", re.I), ("方法",)),
+    (re.compile(r"\bwhere\b|どこ", re.I), ("場所", "入手元", "連絡先", "請求先")),
+)
+
+
+def wh_labels(question: str) -> tuple[str, ...]:
+    """The label words that answer the question's question words.
+
+    >>> wh_labels("How is the file given to the contractor?"), wh_labels("なぜ必要？")
+    (('方法',), ('妥当性', '必要性', '理由'))
+    """
+    return tuple(w for pattern, words in WH_LABELS if pattern.search(question) for w in words)
+
+
 def label_named(chunk: Chunk, flat_question: str, question_tokens: set[str]) -> float:
     """How fully the question names the item's printed label (1 when it contains it)."""
     core = label_core(chunk.item)
@@ -182,7 +202,7 @@ def gather(view, doc: str, hits: Sequence[Hit], keys: Sequence[str], flat_questi
 
 def featurize(c: Candidate, keys: Sequence[str], asked: set[str], said: set[str], flat_question: str, numbers,
               cover: bool, wants_history: bool, view, numbered: set[str] = frozenset(),
-              quotes: tuple[str, ...] = ()) -> Features:
+              quotes: tuple[str, ...] = (), wh_labels: tuple[str, ...] = ()) -> Features:
     chunk = c.chunk
     key = next((1.0 / (1 + i) for i, k in enumerate(keys[:3]) if chunk.key == k), 0.0)
     return Features(
@@ -193,6 +213,7 @@ def featurize(c: Candidate, keys: Sequence[str], asked: set[str], said: set[str]
                   float(group_number(chunk) in numbered)),
         section=in_section(chunk, numbers, cover),
         quoted=quoted_in(chunk, quotes),
+        wh=float(any(w in label_core(chunk.item) for w in wh_labels)),
         fit=0.0,
         blank=float(empty(chunk) and chunk.family == "pdf_text"),  # blank is only trusted in table dumps
         history=float(chunk.history != wants_history),
@@ -225,11 +246,12 @@ def rank(view, doc: str, hits: Sequence[Hit], query, asks: str, w: Weights = Wei
     wants_history = asks == "change" or log_only
     numbered = group_numbers(query.text)
     quotes = quoted_values(query.text)
+    wh = wh_labels(query.text)
     out = []
     for c in gather(view, doc, hits, query.keys, flat):
         if log_only and asks != "change" and c.chunk.change and c.chunk.change.after:
             c = replace(c, chunk=replace(c.chunk, value=c.chunk.change.after))
-        f = featurize(c, query.keys, asked, said, flat, numbers, cover, wants_history, view, numbered, quotes)
+        f = featurize(c, query.keys, asked, said, flat, numbers, cover, wants_history, view, numbered, quotes, wh)
         found, kind = extract_kind(c.chunk, asks, query.text, asked)
         fit = 1.0 if kind == asks else FALLBACK_FIT if found else BLANK_FIT * trusted_blank(c.chunk)
         f = Features(**{**f.__dict__, "fit": fit})
