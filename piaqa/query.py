@@ -52,6 +52,10 @@ GENERIC_ORG_TOKENS = frozenset({"全国", "市町村", "職員", "組合", "連�
                                 "道", "府", "長", "広域", "協議"})
 ORG_SUFFIX = re.compile(r"(市|町|村|区|都|道|府|県)$")
 AFFAIR_TAIL = re.compile(r"(に関する事務|関係事務|の事務|事務)$")
+ORG_JA = re.compile(r"([一-龥ぁ-んァ-ヶ]{1,6}?(?:市|町|村|区|県|府|都))(?=の|は|で|に|が|と|、|\s|'|’|$)")
+ORG_EN = re.compile(r"\b([A-Z][a-z]+)(?:\s+(?:City|Town|Village|Ward|Prefecture))\b|\bCity of ([A-Z][a-z]+)")
+GENERIC_PLACES = frozenset({"市町村", "市区町村", "都道府県", "指定都市", "構成市町村", "各市町村", "他市町村", "当市",
+                            "本市", "同市", "市", "町", "村", "区", "県", "都", "府"})
 
 
 @dataclass(frozen=True)
@@ -229,3 +233,19 @@ def analyse(question: str, orgs: Sequence[str], affairs: Sequence[str]) -> Query
         if any(normalise(full) in normalise(a) for a in hit_affairs):
             topic = topic.replace(normalise(short), " ")
     return Query(question, expanded, squeeze(topic), hit_orgs, hit_affairs, keys, history)
+
+
+def unknown_organisation(question: str, orgs: list[str]) -> str | None:
+    """An organisation the question names that is not in the index (then nothing can answer it)."""
+    known = {a for o in orgs for a in org_aliases(o, tuple(orgs))}
+    for m in ORG_JA.finditer(question):
+        name = m.group(1)
+        stem = name[:-1]
+        if name not in GENERIC_PLACES and normalise(name) not in known and normalise(stem) not in known \
+                and not any(normalise(stem) in k or k in normalise(name) for k in known if len(k) >= 2):
+            return name
+    for m in ORG_EN.finditer(question):
+        name = (m.group(1) or m.group(2)).lower()
+        if name not in known and not any(name in k for k in known):
+            return m.group(0)
+    return None

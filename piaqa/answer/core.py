@@ -9,12 +9,11 @@ Status:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from ..models import Chunk, Hit
 from ..parse.fields import split_options
-from ..query import Query, analyse, normalise
+from ..query import Query, analyse, unknown_organisation
 from ..retrieve import check_k, checked_question
 from ..schema import FormItem, by_key, label_core
 from ..text import has_content
@@ -25,10 +24,6 @@ from .extractors import empty, extract, extract_kind, plain
 from .rank import POOL, Scored, group_numbers, group_of, rank
 
 ANSWERED, NOT_STATED, NO_MATCH = "answered", "not_stated", "no_match"
-ORG_JA = re.compile(r"([一-龥ぁ-んァ-ヶ]{1,6}?(?:市|町|村|区|県|府|都))(?=の|は|で|に|が|と|、|\s|'|’|$)")
-ORG_EN = re.compile(r"\b([A-Z][a-z]+)(?:\s+(?:City|Town|Village|Ward|Prefecture))\b|\bCity of ([A-Z][a-z]+)")
-GENERIC_PLACES = frozenset({"市町村", "市区町村", "都道府県", "指定都市", "構成市町村", "各市町村", "他市町村", "当市",
-                            "本市", "同市", "市", "町", "村", "区", "県", "都", "府"})
 MAX_CITATIONS = 5
 
 
@@ -41,24 +36,6 @@ class Answer:
     looked_for: str | None = None  # the form item that was looked for
     parts: tuple["Answer", ...] = ()  # one per organisation, for questions about several
     generated: bool = False  # written by a chat model from the cited passages
-
-
-def unknown_organisation(question: str, orgs: list[str]) -> str | None:
-    """An organisation the question names that is not in the index (then nothing can answer it)."""
-    from ..query import org_aliases
-
-    known = {a for o in orgs for a in org_aliases(o, tuple(orgs))}
-    for m in ORG_JA.finditer(question):
-        name = m.group(1)
-        stem = name[:-1]
-        if name not in GENERIC_PLACES and normalise(name) not in known and normalise(stem) not in known \
-                and not any(normalise(stem) in k or k in normalise(name) for k in known if len(k) >= 2):
-            return name
-    for m in ORG_EN.finditer(question):
-        name = (m.group(1) or m.group(2)).lower()
-        if name not in known and not any(name in k for k in known):
-            return m.group(0)
-    return None
 
 
 def _value(chunk: Chunk) -> str:
@@ -162,64 +139,84 @@ def every_value(index, best: Scored, question: str, asked: set[str]) -> list[tup
     return list(values.values()) if len(values) >= 2 else []
 
 
-def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
-    """The answer from one document's passages (hits all from the same organisation)."""
+def schema_verdict(index, query: Query, entry: FormItem | None, asks: str, doc: str, hits: list[Hit]) -> Answer | None:
+    """'Not stated' that is certain from the schema and the document alone, before any ranking: a fact
+    no form item holds, no 変更箇所 for a question about changes, no such item in this document."""
     question = query.text
-    doc = hits[0].chunk.doc
-    entry = by_key(query.keys[0]) if query.keys else None
-    absent = next((by_key(k) for k in query.keys[:3] if by_key(k).absent), None)
-    entry = absent or entry  # a fact the form never holds, named anywhere in the question, decides
-    asks = asked_type(question, query.history)
-    if entry and entry.choice and asks in ("list", "value"):
-        asks = "choice"  # the item asked about is a [選択肢] item: its answer is the selected option
     if entry and entry.absent:
         related = _related(index, entry, hits, doc)
         said = "; ".join(f"{h.chunk.item}: {_value(h.chunk)[:60]}" for h in related[:2])
         return Answer(question, NOT_STATED, f"The document does not state this: the form has no item for "
                       f"{_label(entry)}." + (f" It says {said}." if said else ""), _cite(related, hits), _label(entry))
-    if asks == "change" and not any(c.history for c in index.chunks_of(doc)):
+    chunks = index.chunks_of(doc)
+    if asks == "change" and not any(c.history for c in chunks):
         return Answer(question, NOT_STATED, "The document does not state this: it has no 変更箇所 (change log) "
                       "section, although its table of contents may list one.", _cite([], hits), "変更箇所")
-    log_only = sum(not c.history for c in index.chunks_of(doc)) < 5  # a 変更箇所のみ document
-    if entry and (asks != "change" or entry.key.startswith("cover.")) and not (log_only and not entry.key.startswith("cover.")):
+    log_only = sum(not c.history for c in chunks) < 5  # a 変更箇所のみ document holds its items in its rows
+    if entry and (entry.key.startswith("cover.") or (asks != "change" and not log_only)):
         labels = {label_core(label) for label in entry.labels}
-        if not any(c.key == entry.key or label_core(c.item) in labels for c in index.chunks_of(doc) if not c.history):
+        if not any(c.key == entry.key or label_core(c.item) in labels for c in chunks if not c.history):
             return Answer(question, NOT_STATED, f"The document does not state this: it has no {_label(entry)} item.",
                           _cite([], hits), _label(entry))
+    return None
+
+
+def from_blank(index, query: Query, best: Scored, asks: str, asked: set[str], hits: list[Hit],
+               looked_for: str | None) -> Answer:
+    """The best item is blank in a table dump: the fact stated beside it (a reason, a quantity), or
+    'not stated' naming the blank item."""
+    chunk = best.candidate.chunk
+    found = _stated_elsewhere(index, query.text, chunk)
+    if found:
+        value = extract(found, asks, query.text, asked) or found.value
+        return Answer(query.text, ANSWERED, value, _cite([Hit(found, 0.0), Hit(chunk, 0.0)], hits), looked_for)
+    choice = by_key(chunk.key).choice if chunk.key else False
+    return Answer(query.text, NOT_STATED, f"The document does not state this: {chunk.item or looked_for} "
+                  f"is {'not selected' if choice else 'left blank'} in the form.", _cite([Hit(chunk, 0.0)], hits),
+                  looked_for)
+
+
+def _from(chunk: Chunk, value: str, cited: Chunk, hits: list[Hit], question: str, looked_for: str | None) -> Answer:
+    """An answer taken from `chunk`, cited first, with the item the ranking chose (`cited`) after it."""
+    return Answer(question, ANSWERED, value, _cite([Hit(chunk, 0.0), Hit(cited, 0.0)], hits), looked_for)
+
+
+def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
+    """The answer from one document's passages (hits all from the same organisation): certain verdicts
+    from the schema, then one ranking of candidates, then the typed value of the winner."""
+    question, doc = query.text, hits[0].chunk.doc
+    entry = by_key(query.keys[0]) if query.keys else None
+    entry = next((by_key(k) for k in query.keys[:3] if by_key(k).absent), entry)  # an absent fact named decides
+    asks = asked_type(question, query.history)
+    if entry and entry.choice and asks in ("list", "value"):
+        asks = "choice"  # the item asked about is a [選択肢] item: its answer is the selected option
+    verdict = schema_verdict(index, query, entry, asks, doc, hits)
+    if verdict:
+        return verdict
     ranked = rank(index, doc, hits, query, asks)
     if not ranked:
         return Answer(question, NO_MATCH, "No passage in the index matches this question.")
-    best = ranked[0]
-    looked_for = _label(entry) if entry else (best.candidate.chunk.item or None)
+    best, asked = ranked[0], set(tokens(query.topic))
     chunk = best.candidate.chunk
+    looked_for = _label(entry) if entry else (chunk.item or None)
     if empty(chunk):
-        if chunk.family == "pdf_text":  # a PDF dump prints many values away from their labels: nearby first
-            near = printed_option(index, chunk) or _beside(index, chunk, asks, question, set(tokens(query.topic)))
-            if near:
-                return Answer(question, ANSWERED, near[1], _cite([Hit(near[0], 0.0), Hit(chunk, 0.0)], hits),
-                              looked_for)
-            best = next((s for s in ranked if not s.features.blank and s.extracted), best)
-        else:
-            found = _stated_elsewhere(index, question, chunk)
-            if found:
-                value = extract(found, asks, question, set(tokens(query.topic))) or found.value
-                return Answer(question, ANSWERED, value, _cite([Hit(found, 0.0), Hit(chunk, 0.0)], hits), looked_for)
-            choice = by_key(chunk.key).choice if chunk.key else False
-            return Answer(question, NOT_STATED, f"The document does not state this: {chunk.item or looked_for} "
-                          f"is {'not selected' if choice else 'left blank'} in the form.",
-                          _cite([Hit(chunk, 0.0)], hits), looked_for)
+        if chunk.family != "pdf_text":
+            return from_blank(index, query, best, asks, asked, hits, looked_for)
+        # a PDF dump prints many values away from their labels: what is printed near the label first
+        near = printed_option(index, chunk) or _beside(index, chunk, asks, question, asked)
+        if near:
+            return _from(near[0], near[1], chunk, hits, question, looked_for)
+        best = next((s for s in ranked if not s.features.blank and s.extracted), best)
         chunk = best.candidate.chunk
     if best.kind != asks and asks not in ("value", "choice", "name", "list"):
-        beside = _beside(index, chunk, asks, question, set(tokens(query.topic)))
+        beside = _beside(index, chunk, asks, question, asked)  # a rating asked "何課": its detail says
         if beside:
-            return Answer(question, ANSWERED, beside[1], _cite([Hit(beside[0], 0.0), Hit(chunk, 0.0)], hits),
-                          beside[0].item or looked_for)
+            return _from(beside[0], beside[1], chunk, hits, question, beside[0].item or looked_for)
     if asks == "explain" and chunk.selected:
         detail = _detail(index, chunk)
         if detail and not empty(detail):
-            value = extract(detail, "explain", question, set(tokens(query.topic)))
-            return Answer(question, ANSWERED, value or detail.value, _cite([Hit(detail, 0.0), Hit(chunk, 0.0)], hits),
-                          detail.item)
+            value = extract(detail, "explain", question, asked) or detail.value
+            return _from(detail, value, chunk, hits, question, detail.item)
     if best.extracted is None and asks in TYPED and not grounded(best):
         # the best passage is not the item asked about: the best one that holds the asked type answers,
         # if the question names it in some way (a number, a date, a count with nothing named is no answer)
@@ -231,11 +228,11 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
                       + (f" under {chunk.item}" if chunk.item else "") + ".", _cite([Hit(chunk, 0.0)], hits),
                       looked_for)
     if asks in ("name", "value", "choice", "list"):
-        values = every_value(index, best, question, set(tokens(query.topic)))
+        values = every_value(index, best, question, asked)
         if values:
             text = "／".join(f"{group_of(c)}: {v}" for c, v in values)
             return Answer(question, ANSWERED, text, _cite([Hit(c, 0.0) for c, _ in values], hits), looked_for)
-    value = best.extracted or extract(chunk, "value", question, set(tokens(query.topic))) or plain(chunk)
+    value = best.extracted or extract(chunk, "value", question, asked) or plain(chunk)
     return Answer(question, ANSWERED, value, _cite([Hit(chunk, 0.0)], hits), looked_for)
 
 

@@ -19,6 +19,7 @@ from .extract import FACTS, asked_unit, best_sentence, count_answer, find_quanti
 Extractor = Callable[[Chunk, str, set[str]], "str | None"]
 OPTION_DEBRIS = re.compile(r"\[\s*[○〇]?\s*\]|^\s*[\[\]［］]|[\[\]［］]\s*$")
 SHORT = 160  # a value longer than this is answered with its best sentence
+YESNO_REASON = 36  # characters of the deciding sentence kept beside はい/いいえ
 
 
 def plain(chunk: Chunk) -> str:
@@ -124,7 +125,8 @@ def extract_yes_no(chunk: Chunk, question: str, topic: set[str]) -> str | None:
     if is_placeholder(value):
         return None
     sentence = best_sentence(value, topic)
-    return f"{polarity(sentence)}: {sentence}"
+    clause = sentence if len(sentence) <= YESNO_REASON else sentence[:YESNO_REASON] + "…"
+    return f"{polarity(sentence)}: {clause}"  # the whole deciding sentence is the first citation
 
 
 def extract_explanation(chunk: Chunk, question: str, topic: set[str]) -> str | None:
