@@ -75,11 +75,30 @@ def extract_name(chunk: Chunk, question: str, topic: set[str]) -> str | None:
 def extract_count(chunk: Chunk, question: str, topic: set[str]) -> str | None:
     """A count: a number with the counter asked for ('24課'), '(N) 件', or the length of a numbered list
     (only when no other counter than 件/項目 is asked for: '何課' is not answered by a list's length)."""
-    text = "\n".join(t for t in (chunk.value, chunk.text) if t)
+    text = named_block(chunk.text, question) or "\n".join(t for t in (chunk.value, chunk.text) if t)
     unit = asked_unit(question)
     if unit in ("人", "課") and not find_quantity(text, unit):
         return None
     return count_answer(question, text, set(tokens(question)))  # the question's own words name what is counted
+
+
+BLOCK_HEAD = re.compile(r"[<＜【]([^<>＜＞【】\n]{2,30})[>＞】]")
+
+
+def named_block(text: str, question: str) -> str | None:
+    """The block of `text` under a sub-heading the question names ("<大分市の措置>", "【紙書類】"), up to
+    the next such heading; None when the question names none that the text has.
+
+    >>> named_block("<市の措置>\\n1. a\\n2. b\\n<国の措置>\\n1. c", "how many under <市の措置>?")
+    '\\n1. a\\n2. b\\n'
+    """
+    for name in BLOCK_HEAD.findall(question):
+        m = re.search(rf"[<＜【]\s*{re.escape(name.strip())}\s*[>＞】]", text)
+        if m:
+            rest = text[m.end():]
+            end = BLOCK_HEAD.search(rest)
+            return rest[:end.start()] if end else rest
+    return None
 
 
 def extract_period(chunk: Chunk, question: str, topic: set[str]) -> str | None:
