@@ -128,7 +128,7 @@ CATALOGUE: tuple[FormItem, ...] = (
     _f("risk.sufficient", ["リスクへの対策は十分か"], ["are measures sufficient", "rating", "sufficient"], ["十分"], choice=True),
     _f("risk.measures", ["リスクに対する措置の内容"], ["measures", "countermeasures"], ["措置", "対策"]),
     _f("risk.other", ["その他のリスク及びそのリスクに対する措置"], ["other risks"], ["その他のリスク"]),
-    _f("risk.deceased", ["死者の個人番号"], ["deceased", "dead people", "personal numbers of deceased"], ["死者", "死亡者"], choice=True),
+    _f("risk.deceased", ["死者の個人番号"], ["deceased", "dead people", "personal numbers of deceased"], ["死者", "死亡者", "亡くなった", "死亡した"], choice=True),
     _f("risk.technical", ["技術的対策"], ["technical measures", "technical safeguards"], choice=True),
     _f("risk.physical", ["物理的対策"], ["physical measures", "physical safeguards"], choice=True),
     _f("risk.nisc", ["NISC政府機関統一基準群", "政府機関統一基準群"], ["nisc", "government standards"], choice=True),

@@ -23,7 +23,7 @@ BEFORE = re.compile(r"変更前|以前|元は|もともと|\bfrom what\b|\bbefor
 PERIOD = re.compile(r"いつまで|何年間|何年|期間|how long|until when|for how many years|retention period", re.I)
 COUNT = re.compile(r"how many|どれ(?:くらい|ぐらい)|どのくらい|何(?:項目|件|人|課|個|つ|名|種類|回|か所|箇所|システム)|いくつ|件数|number of|the count", re.I)
 AMOUNT = re.compile(r"how much|いくら|金額|費用|料金|委託料|契約額|\bcost|\bprice|\bpay\b|\bpaid\b|\bfee", re.I)
-BRACKET = re.compile(r"bracket|選択肢|区分|どっち|どちら|which option|which rating|\brating|selected|選択され|"
+BRACKET = re.compile(r"bracket|選択肢|区分|どっち|どちら(?!も)|which option|which rating|\brating|selected|選択され|"
                      r"どのレベル|どの程度|十分|レベル", re.I)
 EXPLAIN = re.compile(r"\bwhy\b|\bhow\b(?! (?:many|much|long))|\bwhat (?:happens|measures|steps|is done|does)|"
                      r"なぜ|理由|どうして|どのよう|どうやって|どう(?:する|して|なる|やって|いう(?:手続|方法|措置))|方法|"

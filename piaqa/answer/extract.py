@@ -34,8 +34,9 @@ UNITS = ((re.compile(r"how (?:many|long)[^?]*years?|how long|何年|年数|期�
          (re.compile(r"何課|how many (?:divisions|sections)", re.I), "課"),
          (re.compile(r"何件|件数|how many (?:cases|items provided|recipients|opinions|comments)", re.I), "件"))
 YESNO_EN = re.compile(r"^\s*(?:does|do|is|are|can|could|was|were|has|have|will|did)\b", re.I)
-WH_JA = re.compile(r"何|どこ|いつ|誰|だれ|どう|どの|どんな|なぜ|どれ|いくつ|どちら|どっち")
-YESNO_JA = re.compile(r"(?:ますか|ですか|でしょうか|のか|か)\s*[？?]?\s*$")
+WH_JA = re.compile(r"何(?!も)|どこ(?!も)|いつ(?!も)|誰(?!も)|だれ|どう|どの|どんな|なぜ|どれ|いくつ|どちら(?!も)|どっち")
+# "…ますか", "…のか", and the plain "…するの？" / "…てるの？" of spoken questions
+YESNO_JA = re.compile(r"(?:ますか|ですか|でしょうか|のか|か|[るたいしてだ]の[？?])\s*[？?]?\s*$")
 NEGATION = re.compile(r"ない|せず|ません|不可|禁止|マスク|行わない|しない|できない|不要|を除く|を除いた")
 COUNT = re.compile(r"how many|何(?:項目|件|人|課|個|つ|名|種類|回|年)|いくつ|件数|number of", re.I)
 SENTENCE = re.compile(r"(?<=[。\n])")
@@ -56,6 +57,8 @@ def is_yes_no(question: str) -> bool:
     (True, False)
     >>> is_yes_no("大分市: when another 課 looks someone up (他課照会), can they see the full マイナンバー?")
     True
+    >>> is_yes_no("どちらも保管し続けてるの？"), is_yes_no("どこに保管してるの？")
+    (True, False)
     """
     last = re.split(r"[,:;]\s+|\.\s+", question.strip())[-1]
     if YESNO_EN.search(last):

@@ -144,6 +144,8 @@ def extract_yes_no(chunk: Chunk, question: str, topic: set[str]) -> str | None:
     if is_placeholder(value):
         return None
     sentence = best_sentence(value, topic)
+    if not set(tokens(sentence)) & {t for t in topic if len(t) >= 2}:
+        return None  # a sentence that shares no word with the question decides nothing
     clause = sentence if len(sentence) <= YESNO_REASON else sentence[:YESNO_REASON] + "…"
     return f"{polarity(sentence)}: {clause}"  # the whole deciding sentence is the first citation
 
