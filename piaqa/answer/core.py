@@ -21,7 +21,7 @@ from ..tokenize import tokens
 from .asks import asked_type
 from .extract import FACTS, asked_unit, find_quantity
 from .extractors import empty, extract, extract_kind, plain
-from .rank import POOL, Scored, group_numbers, group_of, rank
+from .rank import POOL, Scored, group_numbers, group_of, log_only, rank
 
 ANSWERED, NOT_STATED, NO_MATCH = "answered", "not_stated", "no_match"
 MAX_CITATIONS = 5
@@ -152,8 +152,7 @@ def schema_verdict(index, query: Query, entry: FormItem | None, asks: str, doc: 
     if asks == "change" and not any(c.history for c in chunks):
         return Answer(question, NOT_STATED, "The document does not state this: it has no 変更箇所 (change log) "
                       "section, although its table of contents may list one.", _cite([], hits), "変更箇所")
-    log_only = sum(not c.history for c in chunks) < 5  # a 変更箇所のみ document holds its items in its rows
-    if entry and (entry.key.startswith("cover.") or (asks != "change" and not log_only)):
+    if entry and (entry.key.startswith("cover.") or (asks != "change" and not log_only(index, doc))):
         labels = {label_core(label) for label in entry.labels}
         if not any(c.key == entry.key or label_core(c.item) in labels for c in chunks if not c.history):
             return Answer(question, NOT_STATED, f"The document does not state this: it has no {_label(entry)} item.",

@@ -2,10 +2,11 @@
 the question names, re-scored with transparent features.
 
 Features (each 0..1): `retrieval` (reciprocal search rank), `key` (the schema items the question
-names, by strength), `label` (the item's printed label in the question), `group` (the group title
-named: 委託事項3's title, システム2's name), `section` (a section number named: Ⅱ.2, Ⅲ.5, 表紙),
-`fit` (a value of the expected type can be taken from it), `blank` and `history` (penalties).
-The score is a weighted sum; `contributions` shows the terms, for explaining an answer.
+names, by strength), `label` (the item's printed label in the question), `group` (the group named by
+title or number: 委託事項3, システム2), `section` (a section named by number: Ⅱ.2, Ⅲ.5, or 表紙),
+`quoted` (the values the question quotes: 「…」, 5年), `wh` (the form's label for the question word:
+方法 for "how"), `fit` (a value of the expected type can be taken from it), `blank` and `history`
+(penalties). The score is a weighted sum; `contributions` shows the terms, for explaining an answer.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from ..query import expand
 from ..tokenize import tokens
 from .extractors import empty, extract_kind
 
-Origin = Literal["search", "keyed", "label", "detail"]
+Origin = Literal["search", "keyed", "label"]
 POOL = 15  # search passages of the document that compete
 FALLBACK_FIT = 0.3  # a value of another type than the one asked for fits a little
 BLANK_FIT = 0.5  # a blank item of a table dump answers any question about it: "left blank"
@@ -200,24 +201,50 @@ def gather(view, doc: str, hits: Sequence[Hit], keys: Sequence[str], flat_questi
     return list(out.values())
 
 
-def featurize(c: Candidate, keys: Sequence[str], asked: set[str], said: set[str], flat_question: str, numbers,
-              cover: bool, wants_history: bool, view, numbered: set[str] = frozenset(),
-              quotes: tuple[str, ...] = (), wh_labels: tuple[str, ...] = ()) -> Features:
+@dataclass(frozen=True)
+class Signals:
+    """What the question says that the features compare items with, read once per question."""
+
+    keys: tuple[str, ...]  # schema keys named, strongest first
+    topic: frozenset[str]  # the topic's tokens (question + forms' words + the keys' labels)
+    said: frozenset[str]  # the question's own tokens (with the forms' words for its English)
+    flat: str  # the question (with those words), compacted
+    numbers: frozenset[tuple[str, str]]  # sub-sections named by number
+    cover: bool  # the cover (表紙) named
+    groups: frozenset[str]  # groups named by number
+    quotes: tuple[str, ...]
+    wh: tuple[str, ...]  # label words that answer its question words
+    history: bool  # change-log rows are what is asked for
+
+
+def signals(query, wants_history: bool) -> Signals:
+    flat = compact(expand(query.text))
+    return Signals(tuple(query.keys), frozenset(tokens(query.topic)), frozenset(tokens(flat)), flat,
+                   frozenset(section_numbers(query.text)), bool(COVER.search(query.text)),
+                   frozenset(group_numbers(query.text)), quoted_values(query.text), wh_labels(query.text),
+                   wants_history)
+
+
+def featurize(c: Candidate, q: Signals, view, fit: float) -> Features:
     chunk = c.chunk
-    key = next((1.0 / (1 + i) for i, k in enumerate(keys[:3]) if chunk.key == k), 0.0)
     return Features(
         retrieval=1.0 / (1 + c.rank) if c.rank is not None else 0.0,
-        key=key,
-        label=label_named(chunk, flat_question, said),
-        group=max(view.names_group(asked, chunk) if chunk.section.count(" > ") >= 2 else 0.0,
-                  float(group_number(chunk) in numbered)),
-        section=in_section(chunk, numbers, cover),
-        quoted=quoted_in(chunk, quotes),
-        wh=float(any(w in label_core(chunk.item) for w in wh_labels)),
-        fit=0.0,
+        key=next((1.0 / (1 + i) for i, k in enumerate(q.keys[:3]) if chunk.key == k), 0.0),
+        label=label_named(chunk, q.flat, q.said),
+        group=max(view.names_group(q.topic, chunk) if chunk.section.count(" > ") >= 2 else 0.0,
+                  float(group_number(chunk) in q.groups)),
+        section=in_section(chunk, q.numbers, q.cover),
+        quoted=quoted_in(chunk, q.quotes),
+        wh=float(any(w in label_core(chunk.item) for w in q.wh)),
+        fit=fit,
         blank=float(empty(chunk) and chunk.family == "pdf_text"),  # blank is only trusted in table dumps
-        history=float(chunk.history != wants_history),
+        history=float(chunk.history != q.history),
     )
+
+
+def log_only(view, doc: str) -> bool:
+    """A 変更箇所のみ document: (almost) all it holds are change-log rows, whose 変更後 is what it says now."""
+    return sum(not c.history for c in view.chunks_of(doc)) < 5
 
 
 def trusted_blank(chunk: Chunk) -> bool:
@@ -236,25 +263,15 @@ def contributions(f: Features, w: Weights) -> dict[str, float]:
 
 def rank(view, doc: str, hits: Sequence[Hit], query, asks: str, w: Weights = Weights()) -> list[Scored]:
     """The candidates of one document, best first."""
-    flat = compact(expand(query.text))
-    asked = set(tokens(query.topic))
-    said = set(tokens(flat))  # the question's own words (with the forms' words for its English), not the keys
-    numbers = section_numbers(query.text)
-    cover = bool(COVER.search(query.text))
-    current = [c for c in view.chunks_of(doc) if not c.history]
-    log_only = len(current) < 5  # a 変更箇所のみ document: what it says now is each row's 変更後
-    wants_history = asks == "change" or log_only
-    numbered = group_numbers(query.text)
-    quotes = quoted_values(query.text)
-    wh = wh_labels(query.text)
+    rows_only = log_only(view, doc)
+    q = signals(query, wants_history=asks == "change" or rows_only)
     out = []
-    for c in gather(view, doc, hits, query.keys, flat):
-        if log_only and asks != "change" and c.chunk.change and c.chunk.change.after:
+    for c in gather(view, doc, hits, query.keys, q.flat):
+        if rows_only and asks != "change" and c.chunk.change and c.chunk.change.after:
             c = replace(c, chunk=replace(c.chunk, value=c.chunk.change.after))
-        f = featurize(c, query.keys, asked, said, flat, numbers, cover, wants_history, view, numbered, quotes, wh)
-        found, kind = extract_kind(c.chunk, asks, query.text, asked)
+        found, kind = extract_kind(c.chunk, asks, query.text, set(q.topic))
         fit = 1.0 if kind == asks else FALLBACK_FIT if found else BLANK_FIT * trusted_blank(c.chunk)
-        f = Features(**{**f.__dict__, "fit": fit})
+        f = featurize(c, q, view, fit)
         out.append(Scored(c, f, score(f, w), found, kind))
     out.sort(key=lambda s: -s.score)
     return out
