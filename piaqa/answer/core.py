@@ -16,7 +16,7 @@ from ..parse.fields import split_options
 from ..query import Query, analyse, unknown_organisation
 from ..retrieve import check_k, checked_question
 from ..schema import FormItem, by_key, label_core
-from ..text import has_content
+from ..text import has_content, squeeze
 from ..tokenize import tokens
 from .asks import asked_type
 from .extract import FACTS, asked_unit, find_quantity
@@ -145,7 +145,7 @@ def schema_verdict(index, query: Query, entry: FormItem | None, asks: str, doc: 
     question = query.text
     if entry and entry.absent:
         related = _related(index, entry, hits, doc)
-        said = "; ".join(f"{h.chunk.item}: {_value(h.chunk)[:60]}" for h in related[:2])
+        said = "; ".join(f"{h.chunk.item}: {squeeze(_value(h.chunk).replace(chr(10), ' '))[:60]}" for h in related[:2])
         return Answer(question, NOT_STATED, f"The document does not state this: the form has no item for "
                       f"{_label(entry)}." + (f" It says {said}." if said else ""), _cite(related, hits), _label(entry))
     chunks = index.chunks_of(doc)
