@@ -203,12 +203,16 @@ class Index:
             mask &= np.array([c.affair in query.affairs for c in self.chunks])
         return mask
 
+    def known_terms(self, query: Query) -> list[str]:
+        """The question's topic words that occur in the indexed passages (BM25's vocabulary)."""
+        return [t for t in tokens(query.topic) if t in self.bm25.vocab_dict]
+
     def knows_words(self, query: Query) -> bool:
-        """Whether any content word of the question occurs in the indexed passages (BM25's vocabulary)."""
-        return any(len(t) >= 2 and t in self.bm25.vocab_dict for t in tokens(query.topic))
+        """Whether any content word (two characters or more) of the question occurs in the indexed passages."""
+        return any(len(t) >= 2 for t in self.known_terms(query))
 
     def lexical_ranks(self, query: Query, mask: np.ndarray) -> np.ndarray:
-        known = [t for t in tokens(query.topic) if t in self.bm25.vocab_dict]
+        known = self.known_terms(query)
         if not known:  # e.g. an English question with no word the corpus has
             return np.array([], dtype=int)
         scores = np.asarray(self.bm25.get_scores(known))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from .extract import FACTS, is_yes_no
+from .extract import DATE_FACT, find_contact, is_yes_no
 
 AnswerType = Literal["change", "contact", "period", "date", "count", "amount", "choice", "yesno",
                      "explain", "name", "list", "value"]
@@ -49,13 +49,13 @@ def asked_type(question: str, history: bool = False) -> AnswerType:
     """
     if history and CHANGE.search(question):
         return "change"
-    if any(f.asked.search(question) for f in FACTS if f.name != "date"):
+    if find_contact(question):
         return "contact"
     if BRACKET.search(question):
         return "choice"
     if PERIOD.search(question):
         return "period"
-    if next(f for f in FACTS if f.name == "date").asked.search(question):
+    if DATE_FACT.asked.search(question):
         return "date"
     if COUNT.search(question):
         return "count"

@@ -19,7 +19,7 @@ from ..schema import FormItem, by_key, label_core
 from ..text import has_content, squeeze
 from ..tokenize import tokens
 from .asks import asked_type
-from .extract import FACTS, asked_unit, find_quantity
+from .extract import asked_unit, find_contact, find_quantity
 from .extractors import empty, extract, extract_kind, plain
 from .rank import POOL, Scored, group_numbers, group_of, log_only, rank
 
@@ -152,7 +152,7 @@ def schema_verdict(index, query: Query, entry: FormItem | None, asks: str, doc: 
     if asks == "change" and not any(c.history for c in chunks):
         return Answer(question, NOT_STATED, "The document does not state this: it has no 変更箇所 (change log) "
                       "section, although its table of contents may list one.", _cite([], hits), "変更箇所")
-    if entry and (entry.key.startswith("cover.") or (asks != "change" and not log_only(index, doc))):
+    if entry and (entry.key.startswith("cover.") or (asks != "change" and not log_only(chunks))):
         labels = {label_core(label) for label in entry.labels}
         if not any(c.key == entry.key or label_core(c.item) in labels for c in chunks if not c.history):
             return Answer(question, NOT_STATED, f"The document does not state this: it has no {_label(entry)} item.",
@@ -222,7 +222,7 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
         best = next((s for s in ranked if s.kind == asks and grounded(s)), best)
         chunk = best.candidate.chunk
     if best.extracted is None and asks in TYPED:
-        what = next((f.name for f in FACTS if f.asked.search(question)), None) if asks == "contact" else None
+        what = find_contact(question).name if asks == "contact" else None
         return Answer(question, NOT_STATED, f"The document does not state this: no {what or TYPE_WORDS[asks]} is given"
                       + (f" under {chunk.item}" if chunk.item else "") + ".", _cite([Hit(chunk, 0.0)], hits),
                       looked_for)

@@ -42,6 +42,18 @@ COUNT = re.compile(r"how many|何(?:項目|件|人|課|個|つ|名|種類|回|�
 SENTENCE = re.compile(r"(?<=[。\n])")
 
 
+DATE_FACT = next(f for f in FACTS if f.name == "date")
+
+
+def find_contact(question: str) -> FactType | None:
+    """The contact detail a question asks for (e-mail, fax, phone, URL), if any — not a date.
+
+    >>> find_contact("What fax number?").name, find_contact("いつ公表された？") is None
+    ('fax', True)
+    """
+    return next((f for f in FACTS if f is not DATE_FACT and f.asked.search(question)), None)
+
+
 def find_fact(question: str) -> FactType | None:
     """The kind of contact detail a question asks for, if any (email before fax before phone)."""
     for fact in FACTS:

@@ -14,7 +14,7 @@ from ..schema import by_key
 from ..text import DATE, is_placeholder, strip_html
 from ..tokenize import tokens
 from .asks import asks_before
-from .extract import FACTS, asked_unit, best_sentence, count_answer, find_quantity, numbered_count, polarity
+from .extract import DATE_FACT, asked_unit, best_sentence, count_answer, find_contact, find_quantity, numbered_count, polarity
 
 Extractor = Callable[[Chunk, str, set[str]], "str | None"]
 OPTION_DEBRIS = re.compile(r"\[\s*[○〇]?\s*\]|^\s*[\[\]［］]|[\[\]［］]\s*$")
@@ -122,7 +122,7 @@ def extract_date(chunk: Chunk, question: str, topic: set[str]) -> str | None:
 
 def extract_contact(chunk: Chunk, question: str, topic: set[str]) -> str | None:
     """The contact detail asked for (e-mail, fax, phone, URL), as written."""
-    fact = next((f for f in FACTS if f.name != "date" and f.asked.search(question)), None)
+    fact = find_contact(question)
     m = fact.found.search(chunk.text) if fact else None
     return m.group(0).strip() if m else None
 
@@ -166,7 +166,7 @@ def extract_change(chunk: Chunk, question: str, topic: set[str]) -> str | None:
     if not chunk.history:
         return None
     change = chunk.change
-    if next(f for f in FACTS if f.name == "date").asked.search(question) or "変更日" in question:
+    if DATE_FACT.asked.search(question) or "変更日" in question:
         date = (change.date if change else None) or extract_date(chunk, question, topic)
         if date and change and change.timing and re.search(r"提出時期|事前|事後|timing", question, re.I):
             return f"{date}、{change.timing}"

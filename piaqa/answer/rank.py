@@ -183,14 +183,15 @@ def label_named(chunk: Chunk, flat_question: str, question_tokens: set[str]) -> 
     return shared / len(label_tokens) if shared >= 2 else 0.0  # one shared word (委託) names no item
 
 
-def gather(view, doc: str, hits: Sequence[Hit], keys: Sequence[str], flat_question: str) -> list[Candidate]:
+def gather(doc_chunks: Sequence[Chunk], doc: str, hits: Sequence[Hit], keys: Sequence[str],
+           flat_question: str) -> list[Candidate]:
     """The document's top search passages, every current item of the keys the question names, and every
     item whose printed label the question contains. Deduplicated, in a stable order; no scoring here."""
     out: dict[str, Candidate] = {}
     for rank, hit in enumerate(h for h in hits[:POOL] if h.chunk.doc == doc):
         out.setdefault(hit.chunk.id, Candidate(hit.chunk, "search", rank))
     wanted = set(keys[:3])
-    for chunk in view.chunks_of(doc):
+    for chunk in doc_chunks:
         if chunk.history or chunk.id in out:
             continue
         core = label_core(chunk.item)
@@ -225,7 +226,7 @@ def signals(query, wants_history: bool) -> Signals:
                    wants_history)
 
 
-def featurize(c: Candidate, q: Signals, view, fit: float) -> Features:
+def featurize(c: Candidate, q: Signals, view, fit: float, blank: bool) -> Features:
     chunk = c.chunk
     return Features(
         retrieval=1.0 / (1 + c.rank) if c.rank is not None else 0.0,
@@ -237,19 +238,14 @@ def featurize(c: Candidate, q: Signals, view, fit: float) -> Features:
         quoted=quoted_in(chunk, q.quotes),
         wh=float(any(w in label_core(chunk.item) for w in q.wh)),
         fit=fit,
-        blank=float(empty(chunk) and chunk.family == "pdf_text"),  # blank is only trusted in table dumps
+        blank=float(blank and chunk.family == "pdf_text"),  # blank is only trusted in table dumps
         history=float(chunk.history != q.history),
     )
 
 
-def log_only(view, doc: str) -> bool:
+def log_only(doc_chunks: Sequence[Chunk]) -> bool:
     """A 変更箇所のみ document: (almost) all it holds are change-log rows, whose 変更後 is what it says now."""
-    return sum(not c.history for c in view.chunks_of(doc)) < 5
-
-
-def trusted_blank(chunk: Chunk) -> bool:
-    """A blank item whose blankness the source shows reliably (table dumps, not PDF text dumps)."""
-    return chunk.family != "pdf_text" and empty(chunk)
+    return sum(not c.history for c in doc_chunks) < 5
 
 
 def score(f: Features, w: Weights) -> float:
@@ -263,15 +259,18 @@ def contributions(f: Features, w: Weights) -> dict[str, float]:
 
 def rank(view, doc: str, hits: Sequence[Hit], query, asks: str, w: Weights = Weights()) -> list[Scored]:
     """The candidates of one document, best first."""
-    rows_only = log_only(view, doc)
+    doc_chunks = view.chunks_of(doc)
+    rows_only = log_only(doc_chunks)
     q = signals(query, wants_history=asks == "change" or rows_only)
     out = []
-    for c in gather(view, doc, hits, query.keys, q.flat):
+    for c in gather(doc_chunks, doc, hits, query.keys, q.flat):
         if rows_only and asks != "change" and c.chunk.change and c.chunk.change.after:
             c = replace(c, chunk=replace(c.chunk, value=c.chunk.change.after))
         found, kind = extract_kind(c.chunk, asks, query.text, set(q.topic))
-        fit = 1.0 if kind == asks else FALLBACK_FIT if found else BLANK_FIT * trusted_blank(c.chunk)
-        f = featurize(c, q, view, fit)
+        blank = empty(c.chunk)
+        # a blank item of a table dump (where blankness is shown reliably) answers "left blank"
+        fit = 1.0 if kind == asks else FALLBACK_FIT if found else BLANK_FIT * (blank and c.chunk.family != "pdf_text")
+        f = featurize(c, q, view, fit, blank)
         out.append(Scored(c, f, score(f, w), found, kind))
     out.sort(key=lambda s: -s.score)
     return out
