@@ -38,6 +38,8 @@ def facts(item: Item) -> str:
         out.append(f"[{item.selected}]")
     if item.checked:
         out.append("選択: " + "、".join(item.checked))
+    if item.change and item.change.why and item.change.why not in item.value:
+        out.append(item.change.why)  # a change row's 提出時期に係る説明 says what kind of change it was
     return " ".join(out)
 
 
@@ -132,8 +134,10 @@ def chunk_document(doc: Document, limit: int = 800) -> list[Chunk]:
     chunks: list[Chunk] = []
     headed: set[int] = set()
     for path, item, section in walk_items(doc.sections):
-        if id(section) not in headed and (item.value.strip() or facts(item)):
-            headed.add(id(section))  # the section's first item with content is cited with its heading
+        if id(section) not in headed and (item.value.strip() or facts(item) or not any(
+                it.value.strip() or facts(it) for it in section.items)):
+            # the section's first item with content (or its first, when all are blank) is cited with its heading
+            headed.add(id(section))
             item = with_heading(doc, section, item)
         head = context(doc, path, item)
         for raw, clean, lines in item_parts(item, limit, doc.lines):

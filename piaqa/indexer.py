@@ -51,7 +51,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-PIPELINE_SOURCES = ("ingest.py", "text.py", "schema.py", "chunk.py", "tokenize.py", "parse/document.py",
+PIPELINE_SOURCES = ("ingest.py", "text.py", "schema.py", "models.py", "chunk.py", "tokenize.py", "parse/document.py",
                     "parse/fields.py", "parse/markers.py", "parse/changelog.py", "parse/meta.py")
 
 

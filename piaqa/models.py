@@ -22,6 +22,7 @@ class Change:
     before: str | None = None
     after: str | None = None
     timing: str | None = None  # 提出時期: 事前 / 事後
+    why: str | None = None  # 提出時期に係る説明 (【重要な変更】…): searched, never an answer
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ ENGLISH: dict[str, str] = {
     "encrypt": "暗号化", "password": "パスワード", "log": "ログ", "access control": "アクセス制御", "municipalities": "市町村", "municipality": "市町村", "staff": "職員", "department": "部署",
 }
 NAME_QUESTION = re.compile(r"\bwho\b|\bwhich (?:company|companies|firm|vendor|body|organi[sz]ation)|誰|だれ|どこの(?:会社|業者)|会社名|業者名|社名")
-HISTORY_WORDS = ("変更", "改正", "追加された", "削除された", "以前", "旧", "change", "revis", "amend",
+HISTORY_WORDS = ("変更", "改正", "変わった", "変わりました", "追加された", "削除された", "以前", "旧", "change", "revis", "amend",
                  "previous", "moved from", "were added", "was added", "history")
 GENERIC_ORG_TOKENS = frozenset({"全国", "市町村", "職員", "組合", "連合", "会", "市", "町", "村", "区", "県", "都",
                                 "道", "府", "長", "広域", "協議"})
@@ -166,6 +166,33 @@ def late(text: str, word: str) -> float:
     return text.rfind(word) / max(len(text), 1)
 
 
+MAX_GAP = 4  # words an English phrase may have inserted ('give [its resident registry file] to the company')
+
+
+def find_term(term: str, low: str) -> tuple[re.Match | None, int]:
+    """Where an English term occurs in a lower-cased question, and how many words were inserted into it
+    (its words may be inflected there: 'hand over' in 'handed it over').
+
+    >>> m, gap = find_term("people handle", "how many people at the contractor handle it")
+    >>> m.group(0), gap
+    ('people at the contractor handle', 3)
+    """
+    exact, gapped = _term_patterns(term)
+    m = exact.search(low)
+    if m or gapped is None:
+        return m, 0
+    m = gapped.search(low)
+    return m, (len(m.group(0).split()) - len(term.split())) if m else 0
+
+
+@lru_cache(maxsize=None)
+def _term_patterns(term: str) -> tuple[re.Pattern, re.Pattern | None]:
+    words = term.split()
+    gap = r"(?:\W+\w+){0,%d}?\W+" % MAX_GAP
+    return (re.compile(rf"\b{re.escape(term)}"),
+            re.compile(r"\b" + gap.join(re.escape(w) + r"\w*" for w in words)) if len(words) >= 2 else None)
+
+
 def detect_keys(text: str) -> tuple[str, ...]:
     """Schema keys a question asks about: printed labels first, then Japanese words, then English
     terms; longer (more specific) matches first within each."""
@@ -185,9 +212,9 @@ def detect_keys(text: str) -> tuple[str, ...]:
             if compact(word) in flat:
                 best = max(best, 100 + len(word) + 10 * late(flat, compact(word)))
         for term in entry.en:
-            m = re.search(rf"\b{re.escape(term)}", low)
+            m, gap = find_term(term, low)
             if m:
-                best = max(best, len(term) + 10 * (1 - m.start() / max(len(low), 1)))
+                best = max(best, len(term) - 2 * gap + 10 * (1 - m.start() / max(len(low), 1)))
         if best and asks_name and entry.labels[0].endswith("名"):
             best += 50  # "who / which company": the items that hold a name come first
         if best:

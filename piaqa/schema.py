@@ -87,8 +87,11 @@ CATALOGUE: tuple[FormItem, ...] = (
     _f("itaku.present", ["委託の有無"], ["outsourced", "outsourcing", "entrusted", "number of outsourced items"], ["委託件数", "委託"], choice=True),
     _f("itaku.content", ["委託内容"], ["outsourced work", "what is outsourced", "contract"], ["委託業務"]),
     _f("itaku.scope", ["取扱いを委託する特定個人情報ファイルの範囲"], ["scope of outsourced file"], ["委託範囲"], choice=True),
-    _f("itaku.handlers", ["委託先における取扱者数"], ["number of handlers at the contractor", "contractor staff", "people handle", "staff handle"], ["取扱者数", "取扱者", "取り扱う人数", "取扱人数"], choice=True),
-    _f("itaku.delivery", ["委託先への特定個人情報ファイルの提供方法"], ["how data is given to the contractor"], ["提供方法"]),
+    _f("itaku.handlers", ["委託先における取扱者数"], ["number of handlers at the contractor", "contractor staff", "people handle", "staff handle",
+                                                     "people at the contractor", "staff at the contractor", "contractor's staff"], ["取扱者数", "取扱者", "取り扱う人数", "取扱人数"], choice=True),
+    _f("itaku.delivery", ["委託先への特定個人情報ファイルの提供方法"], ["how data is given to the contractor", "give to the contractor", "give to the company",
+                                                                   "given to the contractor", "provided to the contractor", "hand over to the contractor",
+                                                                   "pass to the contractor"], ["提供方法"]),
     _f("itaku.name_check", ["委託先名の確認方法"], ["how to confirm the contractor name"], ["確認方法"]),
     _f("itaku.contractor_name", ["委託先名"], ["contractor", "vendor", "contract holder", "company", "outsourced to", "entrusted to"], ["委託先", "業者"]),
     # Facts the form does not ask for: the answer is "not stated", with what the form does say.
@@ -204,6 +207,30 @@ def _by_label() -> dict[str, tuple[FormItem, ...]]:
 def known_labels() -> tuple[str, ...]:
     """Every label core in the catalogue, longest first (for prefix matching)."""
     return tuple(sorted(_by_label(), key=len, reverse=True))
+
+
+# Labels the standard form prints that no question vocabulary keys on (the risk-measure rows of Ⅲ,
+# the file-register rows of Ⅴ): known so that a label a PDF cell wrapped is read whole.
+UNKEYED_LABELS: tuple[str, ...] = (
+    "対象者以外の情報の入手を防止するための措置の内容", "必要な情報以外を入手することを防止するための措置の内容",
+    "入手の際の本人確認の措置の内容", "個人番号の真正性確認の措置の内容", "特定個人情報の正確性確保の措置の内容",
+    "宛名システム等における措置の内容", "事務で使用するその他のシステムにおける措置の内容",
+    "ユーザ認証の管理", "アクセス権限の発効・失効の管理", "アクセス権限の管理", "特定個人情報の使用の記録",
+    "特定個人情報ファイルの閲覧者・更新者の制限", "特定個人情報ファイルの取扱いの記録", "特定個人情報の提供ルール",
+    "委託先から他者への提供に関するルールの内容及びルール遵守の確認方法",
+    "委託元と委託先間の提供に関するルールの内容及びルール遵守の確認方法", "特定個人情報の消去ルール",
+    "ルールの内容及びルール遵守の確認方法", "再委託先による特定個人情報ファイルの適切な取扱いの確保",
+    "再委託先による特定個人情報ファイルの適切な取扱いの担保", "特定個人情報の提供・移転の記録",
+    "特定個人情報の提供・移転に関するルール", "事故発生時手順の策定・周知", "具体的な管理方法", "具体的な制限方法",
+    "具体的な保管方法", "具体的な対策の内容", "その他の措置の内容", "個人情報ファイル簿への不記載等",
+    "法令による特別の手続", "個人情報ファイル名", "公表場所", "提出日", "個人情報保護委員会による審査",
+)
+
+
+@lru_cache(maxsize=1)
+def form_labels() -> frozenset[str]:
+    """Every label core the standard form prints: the catalogue's and the unkeyed ones."""
+    return frozenset(_by_label()) | {label_core(label) for label in UNKEYED_LABELS}
 
 
 def resolve(label: str, path: tuple[str, ...] = ()) -> FormItem | None:

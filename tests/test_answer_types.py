@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from piaqa.answer.asks import asked_type
+from piaqa.answer.asks import asked_type, moved_values, offered_options
 from piaqa.answer.extractors import empty, extract, extract_kind, is_debris
-from piaqa.answer.rank import group_numbers, in_section, section_numbers
+from piaqa.answer.rank import group_numbers, in_section, moved_in, section_numbers
+from piaqa.query import detect_keys
 from piaqa.models import Change, Chunk
 
 
@@ -35,6 +36,8 @@ def chunk(value: str, *, item: str = "", key: str | None = None, selected: str |
     ("保管場所の記載は変更前は何だった？", True, "change"),
     ("What did the revision change the retention period to?", True, "change"),
     ("How are rights revoked when staff change posts?", True, "explain"),  # 'change' as a plain verb
+    ("消去ルールは「定めている」か「定めていない」か？", False, "choice"),  # the options offered decide
+    ("Is the file sent by dedicated line, on paper, or some other way?", False, "choice"),
 ])
 def test_asked_type(question, history, expected):
     assert asked_type(question, history) == expected
@@ -119,3 +122,29 @@ def test_questions_are_cleaned_and_capped():
         checked_question("委託先" * MAX_QUESTION_CHARS)
     with pytest.raises(QueryError, match="must be text"):
         checked_question(None)
+
+
+@pytest.mark.parametrize("question, offered", [
+    ("記録は「記録を残している」と「記録を残していない」のどちら？", ("記録を残していない", "記録を残している")),
+    ("Are the audits 十分に行っている or 十分に行っていない?", ("十分に行っていない", "十分に行っている")),
+    ("監査は十分に行っている？", ()),  # one option named is a yes/no question, not a choice offered
+    ("「国民年金システム」の保管場所は？", ()),  # a quoted name is no option
+])
+def test_offered_options(question, offered):
+    assert offered_options(question) == offered
+
+
+def test_change_from_one_value_to_another():
+    assert moved_values("手数料が「無料」から「有料」に変わったのはいつ？") == ("無料", "有料")
+    assert moved_values("委託先が架空データ株式会社から架空システム株式会社に変更されたのは？") == ("架空データ株式会社", "架空システム株式会社")
+    assert moved_values("When did the fee change from 0 to 300 yen?") == ("0", "300")
+    assert moved_values("保管期間はいつ変更された？") is None
+    row = chunk("x", history=True, change=Change("令和2年4月1日", "手数料は無料", "手数料は有料", "事前"))
+    back = chunk("x", history=True, change=Change("令和3年4月1日", "手数料は有料", "手数料は無料", "事前"))
+    assert moved_in(row, ("無料", "有料")) == 1.0 and moved_in(back, ("無料", "有料")) == 0.0
+
+
+def test_english_terms_match_with_words_inserted():
+    assert detect_keys("How many staff at the contractor handle the data?")[0] == "itaku.handlers"
+    assert detect_keys("How is the file handed over to the contractor?")[0] == "itaku.delivery"
+    assert detect_keys("How do they give the resident file to the contractor?")[0] == "itaku.delivery"

@@ -313,3 +313,41 @@ def test_record_item_groups_of_an_annex(parsed):
     assert "免除種類" in groups["<免除情報>"].items[0].value
     annex = next(s for s in parsed["chiba_nenkin"].sections if "記録項目" in s.title)
     assert "＜宛名＞" in {c.title for c in annex.children}
+
+
+def test_pdf_labels_wrapped_by_their_cell_are_read_whole(parsed):
+    """A long label a PDF cell wraps (`④提供する情報の対象となる` / `本人の数`) is one label, never a value."""
+    for name in ("oita_nenkin", "chiba_nenkin"):
+        labelled = [i for _, i in items(parsed[name]) if i.label and not i.history]
+        whole = [i for i in labelled if i.label.endswith("提供する情報の対象となる本人の数")]
+        assert whole and all(i.key == "provide.subject_count" for i in whole)
+        assert not any(i.label.endswith("対象となる") for i in labelled)
+        assert not any(i.value.startswith(("本人の数", "る措置", "関するルール")) for i in labelled)
+    rule = find(parsed["oita_nenkin"], "特定個人情報の提供・移転に関するルール")
+    assert rule and rule[0].value == ""  # its selected option is printed elsewhere on the page
+
+
+def test_a_value_line_is_not_taken_for_a_wrapped_label(parsed):
+    """Only a label that is the start of a form label grows: complete labels keep their values."""
+    contractor = [i for _, i in items(parsed["chiba_nenkin"]) if i.key == "itaku.contractor_name" and not i.history]
+    assert {"株式会社パソナ", "富士通Japan株式会社"} <= {i.value for i in contractor}
+
+
+def test_pdf_changelog_explanation_is_not_the_changed_text(parsed):
+    """The 提出時期 cell and its explanation (事後 / 【重要な変更】…) are kept apart from the text that changed."""
+    rows = [i for _, i in items(parsed["kyosai"]) if i.change]
+    explained = [i for i in rows if i.change.why]
+    assert len(explained) > 50
+    assert not any(i.value.startswith(("事前", "事後")) for i in rows)
+    linkage = next(i for i in rows if i.lines[0] == 463)  # Ⅰ.6 ②法令上の根拠, added 平成31年4月17日
+    assert "別表第二" in linkage.value and "重要な変更" not in linkage.value
+    assert linkage.change.timing == "事後" and "法令上の根拠の追加" in linkage.change.why
+    glued = [i for _, i in items(parsed["chiba_nenkin"]) if i.change and i.change.after]
+    assert not any(i.change.after.rstrip().endswith(("事前", "事後")) for i in glued)
+
+
+def test_cover_approval_date_is_keyed_when_blank(parsed):
+    for name in ("chiba_nenkin", "saitama_nenkin", "oita_juki"):
+        cover = [i for s, i in items(parsed[name]) if s.title.startswith("表紙")]
+        approval = [i for i in cover if i.label.startswith("個人情報保護委員会")]
+        assert [i.key for i in approval] == ["cover.approval"] and approval[0].value == ""

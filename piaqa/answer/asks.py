@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from ..schema import STANDARD_OPTIONS
+from ..text import compact
 from .extract import DATE_FACT, find_contact, is_yes_no
 
 AnswerType = Literal["change", "contact", "period", "date", "count", "amount", "choice", "yesno",
@@ -24,7 +26,7 @@ PERIOD = re.compile(r"いつまで|何年間|何年|期間|how long|until when|f
 COUNT = re.compile(r"how many|どれ(?:くらい|ぐらい)|どのくらい|何(?:項目|件|人|課|個|つ|名|種類|回|か所|箇所|システム)|いくつ|件数|number of|the count", re.I)
 AMOUNT = re.compile(r"how much|いくら|金額|費用|料金|委託料|契約額|\bcost|\bprice|\bpay\b|\bpaid\b|\bfee", re.I)
 BRACKET = re.compile(r"bracket|選択肢|区分|どっち|どちら(?!も)|which option|which rating|\brating|selected|選択され|"
-                     r"どのレベル|どの程度|十分|レベル", re.I)
+                     r"どのレベル|どの程度|十分|レベル|\bor (?:some |any )?(?:other|another) (?:way|method|means|option)|のいずれ", re.I)
 EXPLAIN = re.compile(r"\bwhy\b|\bhow\b(?! (?:many|much|long))|\bwhat (?:happens|measures|steps|is done|does)|"
                      r"なぜ|理由|どうして|どのよう|どうやって|どう(?:する|して|なる|やって|いう(?:手続|方法|措置))|方法|"
                      r"どんな(?:措置|対策|手続|方法|意見)|何が|何を(?:して|行)|何のため|目的|妥当性|内容", re.I)
@@ -51,7 +53,7 @@ def asked_type(question: str, history: bool = False) -> AnswerType:
         return "change"
     if find_contact(question):
         return "contact"
-    if BRACKET.search(question):
+    if BRACKET.search(question) or offered_options(question):
         return "choice"
     if PERIOD.search(question):
         return "period"
@@ -75,3 +77,46 @@ def asked_type(question: str, history: bool = False) -> AnswerType:
 def asks_before(question: str) -> bool:
     """A change question that wants the earlier wording (with the later one): 'changed from what to what'."""
     return bool(BEFORE.search(question))
+
+
+QUOTED = re.compile(r"[「『“\"]([^」』”\"]{2,40})[」』”\"]")
+
+
+def offered_options(question: str) -> tuple[str, ...]:
+    """The options a question offers to choose from (two or more): the form's own options it names,
+    or the phrases it quotes when it asks which of them. Compacted, longest first.
+
+    >>> offered_options("ルールは「定めている」と「定めていない」のどっち？")
+    ('定めていない', '定めている')
+    >>> offered_options("Is it 十分である or 課題が残されている?"), offered_options("保管期間は？")
+    (('課題が残されている', '十分である'), ())
+    """
+    flat = compact(question)
+    named = {compact(o) for o in STANDARD_OPTIONS if compact(o) in flat}
+    named -= {o for o in named if any(o != p and o in p for p in named)}  # 行っている inside 十分に行っている
+    if len(named) < 2 and BRACKET.search(question):
+        named |= {compact(m.group(1)) for m in QUOTED.finditer(question)}
+    return tuple(sorted(named, key=len, reverse=True)) if len(named) >= 2 else ()
+
+
+MOVED = re.compile(r"(?:「([^」]{1,40})」|([0-9０-９][0-9０-９,，]*\s*\S{0,3}?))\s*から\s*(?:「([^」]{1,40})」|([0-9０-９][0-9０-９,，]*\s*\S{0,3}?))\s*(?:に|へ)|"
+                   r"\bfrom\s+(?:[\"“]([^\"”]{1,40})[\"”]|([0-9][0-9,.]*))[^,?]{0,15}?\bto\s+(?:[\"“]([^\"”]{1,40})[\"”]|([0-9][0-9,.]*))", re.I)
+
+
+# unquoted: '委託先名が日本電子計算株式会社からNECフィールディング株式会社に変わった'
+MOVED_WORDS = re.compile(r"(?:が|は|を|、|\s)([^\s、。？?「」]{1,30}?)\s*から\s*([^、。？?「」]{1,30}?)\s*(?:に|へ)(?:変わ|変更|改|移)")
+
+
+def moved_values(question: str) -> tuple[str, str] | None:
+    """The earlier and later values a change question names ('5年から150年に', 'from 5 years to 150 years').
+
+    >>> moved_values("保管期間が5年から150年に変わったのはいつ？"), moved_values("What changed?")
+    (('5年', '150年'), None)
+    """
+    m = MOVED.search(question)
+    if not m:
+        m = MOVED_WORDS.search(question)
+        return (compact(m.group(1)), compact(m.group(2))) if m else None
+    before = m.group(1) or m.group(2) or m.group(5) or m.group(6)
+    after = m.group(3) or m.group(4) or m.group(7) or m.group(8)
+    return compact(before), compact(after)

@@ -16,9 +16,9 @@ from ..parse.fields import split_options
 from ..query import Query, analyse, unknown_organisation
 from ..retrieve import check_k, checked_question
 from ..schema import FormItem, by_key, label_core
-from ..text import has_content, squeeze
+from ..text import compact, has_content, squeeze
 from ..tokenize import tokens
-from .asks import asked_type
+from .asks import asked_type, offered_options
 from .extract import asked_unit, find_contact, find_quantity
 from .extractors import empty, extract, extract_kind, plain
 from .rank import POOL, Scored, group_numbers, group_of, log_only, rank
@@ -84,21 +84,25 @@ def _beside(index, chunk: Chunk, asks: str, question: str, asked: set[str]) -> t
     return None
 
 
-OPTION_REACH = 30  # lines after a choice item's option list where its selected option may be printed
+OPTION_REACH = 30  # lines from a choice item where its selected option may be printed
 
 
-def printed_option(index, chunk: Chunk) -> tuple[Chunk, str] | None:
-    """In a PDF dump a choice item's own row holds only its option list (＜選択肢＞ 1） … 2） …); the option
-    selected is printed in brackets a few lines later ("][ 基礎項目評価…"). That option, and the passage."""
-    options = sorted(split_options(chunk.text)[1], key=len, reverse=True)
+def printed_option(index, chunk: Chunk, offered: tuple[str, ...] = ()) -> tuple[Chunk, str] | None:
+    """In a PDF dump a choice item's own row holds only its option list (＜選択肢＞ 1） … 2） …), or nothing;
+    the option selected is printed in brackets some lines away ("][ 基礎項目評価…", "[ 定めている").
+    The nearest such option (of the item's list, or else of those the question offers), and its passage:
+    the lines after the item first."""
+    options = sorted(split_options(chunk.text)[1] or offered, key=len, reverse=True)
     if len(options) < 2:
         return None
-    after = [c for c in index.chunks_of(chunk.doc)
-             if not c.history and chunk.lines[1] < c.lines[0] <= chunk.lines[1] + OPTION_REACH]
-    for c in after:
+    near = sorted((c for c in index.chunks_of(chunk.doc) if not c.history and c.id != chunk.id
+                   and abs(c.lines[0] - chunk.lines[1]) <= OPTION_REACH),
+                  key=lambda c: (c.lines[0] < chunk.lines[0], abs(c.lines[0] - chunk.lines[1])))
+    for c in near:
+        text = compact(split_options(c.text)[0])  # the option lists printed nearby choose nothing
         for option in options:
-            at = c.text.find(option)
-            if at >= 0 and re.search(r"[\[\]［］]", c.text[max(0, at - 3):at] + c.text[at + len(option):at + len(option) + 3]):
+            at = text.find(compact(option))
+            if at >= 0 and re.search(r"[\[\]［］]", text[max(0, at - 2):at] + text[at + len(compact(option)):][:2]):
                 return c, option
     return None
 
@@ -175,6 +179,22 @@ def from_blank(index, query: Query, best: Scored, asks: str, asked: set[str], hi
                   looked_for)
 
 
+def from_offered(index, query: Query, ranked: list[Scored], offered: tuple[str, ...], hits: list[Hit],
+                 looked_for: str | None) -> Answer:
+    """The question lists the options and the best item holds none of them: the option printed near it
+    (PDF dumps), else the best item that holds one, else 'not stated' (the form marks none of them)."""
+    chunk = ranked[0].candidate.chunk
+    near = printed_option(index, chunk, offered) if chunk.family == "pdf_text" else None
+    if near:
+        return _from(near[0], near[1], chunk, hits, query.text, looked_for)
+    other = next((s for s in ranked if s.extracted), None)
+    if other:
+        return _from(other.candidate.chunk, other.extracted, chunk, hits, query.text, looked_for)
+    return Answer(query.text, NOT_STATED, "The document does not state this: none of "
+                  + "、".join(f"「{o}」" for o in offered) + " is marked in the passages about it.",
+                  _cite([Hit(chunk, 0.0)], hits), looked_for)
+
+
 def _from(chunk: Chunk, value: str, cited: Chunk, hits: list[Hit], question: str, looked_for: str | None) -> Answer:
     """An answer taken from `chunk`, cited first, with the item the ranking chose (`cited`) after it."""
     return Answer(question, ANSWERED, value, _cite([Hit(chunk, 0.0), Hit(cited, 0.0)], hits), looked_for)
@@ -196,16 +216,23 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
     if not ranked:
         return Answer(question, NO_MATCH, "No passage in the index matches this question.")
     best, asked = ranked[0], set(tokens(query.topic))
+    if asks in TYPED and not grounded(best):
+        # a date or a number of a passage the question names in no way is no answer: the item it names decides
+        best = next((s for s in ranked if grounded(s)), best)
     chunk = best.candidate.chunk
     looked_for = _label(entry) if entry else (chunk.item or None)
+    offered = offered_options(question) if asks == "choice" else ()
+    if offered and not best.extracted:
+        return from_offered(index, query, ranked, offered, hits, looked_for)
     if empty(chunk):
         if chunk.family != "pdf_text":
             return from_blank(index, query, best, asks, asked, hits, looked_for)
         # a PDF dump prints many values away from their labels: what is printed near the label first
-        near = printed_option(index, chunk) or _beside(index, chunk, asks, question, asked)
+        near = printed_option(index, chunk, offered) or _beside(index, chunk, asks, question, asked)
         if near:
             return _from(near[0], near[1], chunk, hits, question, looked_for)
-        best = next((s for s in ranked if not s.features.blank and s.extracted), best)
+        best = next((s for s in ranked if not s.features.blank and s.extracted
+                     and (asks not in TYPED or grounded(s))), best)
         chunk = best.candidate.chunk
     if best.kind != asks and asks not in ("value", "choice", "name", "list"):
         beside = _beside(index, chunk, asks, question, asked)  # a rating asked "何課": its detail says
@@ -217,9 +244,9 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
             value = extract(detail, "explain", question, asked) or detail.value
             return _from(detail, value, chunk, hits, question, detail.item)
     if best.extracted is None and asks in TYPED and not grounded(best):
-        # the best passage is not the item asked about: the best one that holds the asked type answers,
-        # if the question names it in some way (a number, a date, a count with nothing named is no answer)
-        best = next((s for s in ranked if s.kind == asks and grounded(s)), best)
+        # the best passage is not the item asked about: the best one that holds the asked type answers, if
+        # the question names it in some way or search ranks it next (a number from nowhere is no answer)
+        best = next((s for s in ranked if s.kind == asks and (grounded(s) or near_top(s))), best)
         chunk = best.candidate.chunk
     if best.extracted is None and asks in TYPED:
         what = find_contact(question).name if asks == "contact" else None
@@ -240,6 +267,11 @@ def grounded(s: Scored) -> bool:
     its search rank."""
     f = s.features
     return bool(f.key or f.label >= 0.5 or f.group >= 0.5 or f.section or f.quoted)
+
+
+def near_top(s: Scored) -> bool:
+    """One of the search's first two passages of the document."""
+    return s.candidate.rank is not None and s.candidate.rank < 2
 
 
 TYPED = ("contact", "date", "amount", "count", "period")  # types whose absence from the item is evidence

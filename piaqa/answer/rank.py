@@ -4,7 +4,8 @@ the question names, re-scored with transparent features.
 Features (each 0..1): `retrieval` (reciprocal search rank), `key` (the schema items the question
 names, by strength), `label` (the item's printed label in the question), `group` (the group named by
 title or number: 委託事項3, システム2), `section` (a section named by number: Ⅱ.2, Ⅲ.5, or 表紙),
-`quoted` (the values the question quotes: 「…」, 5年), `wh` (the form's label for the question word:
+`quoted` (the values the question quotes: 「…」, 5年), `moved` (a change row from one value it names to
+another), `wh` (the form's label for the question word:
 方法 for "how"), `fit` (a value of the expected type can be taken from it), `blank` and `history`
 (penalties). The score is a weighted sum; `contributions` shows the terms, for explaining an answer.
 """
@@ -21,6 +22,7 @@ from ..schema import label_core
 from ..text import compact
 from ..query import expand
 from ..tokenize import tokens
+from .asks import moved_values, offered_options
 from .extractors import empty, extract_kind
 
 Origin = Literal["search", "keyed", "label"]
@@ -39,6 +41,7 @@ class Weights:
     group: float = 1.0
     section: float = 1.0
     quoted: float = 0.8
+    moved: float = 1.5  # a change row whose 変更前 and 変更後 hold the two values the question names
     wh: float = 0.5
     fit: float = 0.6
     blank: float = -0.6  # in a PDF dump a blank label's value is usually printed elsewhere
@@ -66,6 +69,7 @@ class Features:
     group: float
     section: float
     quoted: float
+    moved: float
     wh: float
     fit: float
     blank: float
@@ -147,6 +151,14 @@ def quoted_values(question: str) -> tuple[str, ...]:
     return tuple(compact(m.group(1) or m.group(2)) for m in QUOTE.finditer(question))
 
 
+def moved_in(chunk: Chunk, moved: tuple[str, str] | None) -> float:
+    """1 when a change row went from the question's earlier value to its later one ('5年から150年に')."""
+    change = chunk.change
+    if not moved or not change or not change.before or not change.after:
+        return 0.0
+    return float(moved[0] in compact(change.before) and moved[1] in compact(change.after))
+
+
 def quoted_in(chunk: Chunk, quotes: tuple[str, ...]) -> float:
     """The share of the question's quoted values that the passage contains."""
     if not quotes:
@@ -214,16 +226,19 @@ class Signals:
     cover: bool  # the cover (表紙) named
     groups: frozenset[str]  # groups named by number
     quotes: tuple[str, ...]
+    moved: tuple[str, str] | None  # the earlier and later values of a change the question names
+    offered: tuple[str, ...]  # the options it offers to choose from
     wh: tuple[str, ...]  # label words that answer its question words
     history: bool  # change-log rows are what is asked for
 
 
 def signals(query, wants_history: bool) -> Signals:
     flat = compact(expand(query.text))
+    offered = offered_options(query.text)  # the options offered identify no item: every option list has them
     return Signals(tuple(query.keys), frozenset(tokens(query.topic)), frozenset(tokens(flat)), flat,
                    frozenset(section_numbers(query.text)), bool(COVER.search(query.text)),
-                   frozenset(group_numbers(query.text)), quoted_values(query.text), wh_labels(query.text),
-                   wants_history)
+                   frozenset(group_numbers(query.text)), tuple(v for v in quoted_values(query.text) if v not in offered),
+                   moved_values(query.text), offered, wh_labels(query.text), wants_history)
 
 
 def featurize(c: Candidate, q: Signals, view, fit: float, blank: bool) -> Features:
@@ -236,6 +251,7 @@ def featurize(c: Candidate, q: Signals, view, fit: float, blank: bool) -> Featur
                   float(group_number(chunk) in q.groups)),
         section=in_section(chunk, q.numbers, q.cover),
         quoted=quoted_in(chunk, q.quotes),
+        moved=moved_in(chunk, q.moved),
         wh=float(any(w in label_core(chunk.item) for w in q.wh)),
         fit=fit,
         blank=float(blank and chunk.family == "pdf_text"),  # blank is only trusted in table dumps
@@ -267,6 +283,8 @@ def rank(view, doc: str, hits: Sequence[Hit], query, asks: str, w: Weights = Wei
         if rows_only and asks != "change" and c.chunk.change and c.chunk.change.after:
             c = replace(c, chunk=replace(c.chunk, value=c.chunk.change.after))
         found, kind = extract_kind(c.chunk, asks, query.text, set(q.topic))
+        if found and q.offered and not any(o in compact(found) for o in q.offered):
+            found, kind = None, None  # the question lists the options: another value is no answer
         blank = empty(c.chunk)
         # a blank item of a table dump (where blankness is shown reliably) answers "left blank"
         fit = 1.0 if kind == asks else FALLBACK_FIT if found else BLANK_FIT * (blank and c.chunk.family != "pdf_text")

@@ -17,6 +17,7 @@ Numbered = list[tuple[int, str]]  # (1-based line number, raw line)
 
 PATH_START = re.compile(r"^[\s\u3000]*(?:(?:令和|平成)\S*?日[\s\u3000]+)?(?:[ⅠⅡⅢⅣⅤⅥ]|[（(]別添)")
 TIMING = re.compile(r"^[\s\u3000]*(事前|事後)(?![の])")
+INLINE_TIMING = re.compile(r"[\s\u3000]+(事前|事後)(?:[\s\u3000].*)?$", re.S)
 MAX_DATE_LINE = 30
 
 
@@ -57,7 +58,7 @@ def table_rows(lines: Numbered, page_of) -> list[Item]:
         col = [" ".join(c) for c in table_columns([line for _, line in row])] + [""] * 6
         date, path, before, after, timing, why = col[:6]
         change = Change(date=find_date(date) or (date or None), before=before or None,
-                        after=after or None, timing=timing or None)
+                        after=after or None, timing=timing or None, why=why or None)
         value = "\n".join(x for x in (f"変更前: {before}" if before else "", f"変更後: {after}" if after else "",
                                       f"提出時期: {timing} {why}".strip() if timing or why else "") if x)
         items.append(_item(squeeze(path), value, row, change, page_of))
@@ -115,10 +116,15 @@ def pdf_rows(lines: Numbered, page_of) -> list[Item]:
         path_block = blocks[0] if blocks and PATH_START.match(blocks[0][0][1]) else []
         body = [b for b in blocks if b is not path_block]
         timing = next((TIMING.match(s).group(1) for b in body for _, s in b if TIMING.match(s)), None)
-        text_blocks = [b for b in body if not all(TIMING.match(s) for _, s in b)]
+        # the 提出時期 cell (事前/事後) and the explanation printed under it are neither 変更前 nor 変更後
+        text_blocks = [b for b in body if not TIMING.match(b[0][1])]
+        why = join_wrapped([TIMING.sub("", s) for b in body if TIMING.match(b[0][1]) for _, s in b]).strip()
         label = squeeze(join_wrapped([re.sub(r"^(?:令和|平成)\S*?日", "", s) for _, s in path_block]))
         texts = [join_wrapped([s for _, s in b]) for b in text_blocks]
+        tail = INLINE_TIMING.search(texts[-1]) if texts else None
+        if tail:  # `令和2年8月31日まで 事後` / `③その他の項目の変更であり…`: the 提出時期 cell glued to the last one
+            texts[-1], timing = texts[-1][:tail.start()], timing or tail.group(1)
         before, after = (texts[0], texts[1]) if len(texts) == 2 else (None, None)
-        change = Change(date=date, before=before, after=after, timing=timing)
+        change = Change(date=date, before=before, after=after, timing=timing, why=why or None)
         items.append(_item(label, "\n".join(texts), row, change, page_of))
     return items

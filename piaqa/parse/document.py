@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..ingest import Source, read_source
 from ..models import Document, Item, Section
-from ..schema import resolve
+from ..schema import form_labels, label_core, resolve
 from ..text import find_date, is_blank, join_wrapped, squeeze, strip_html, table_columns
 from . import changelog, meta
 from .fields import OPTION_HEAD, OPTION_MARK, find_checked, find_selected, option_vocabulary, split_options
@@ -37,6 +37,7 @@ class _Draft:
     inline: bool = False
     gap: bool = False
     annex: bool = False  # free text of an annex (事務の内容, 記録項目): no labels inside
+    label_rows: int = 1  # rows the label spans (a PDF cell wraps a long label onto the next lines)
 
 
 @dataclass
@@ -91,6 +92,8 @@ def _value_lines(draft: _Draft, family: str, vocab: frozenset[str]) -> tuple[lis
     """Cleaned value lines (options removed), the options, and the raw value text."""
     raw_parts, clean, options = [], [], []
     for k, (_, line) in enumerate(draft.rows):
+        if 0 < k < draft.label_rows:
+            continue
         text = line
         if k == 0 and draft.label:
             text = _inline_value(line, family)
@@ -106,6 +109,20 @@ def _value_lines(draft: _Draft, family: str, vocab: frozenset[str]) -> tuple[lis
         if text and not DEBRIS.match(text) and text not in clean:
             clean.append(text)
     return clean, tuple(dict.fromkeys(options)), "\n".join(raw_parts)
+
+
+def wraps_label(draft: _Draft, line: str) -> bool:
+    """A PDF line that continues the label above it: the label so far is only the start of a form
+    label, and with this line it is that label or a longer start of it (`④提供する情報の対象となる` /
+    `本人の数`). Labels are known from the schema, so a value is never taken for a label."""
+    if draft.inline or draft.gap or len(draft.rows) != draft.label_rows or not draft.label:
+        return False
+    head, longer = label_core(draft.label), label_core(draft.label + line.strip())
+    labels = form_labels()
+    if head in labels or len(line.strip()) > 30:
+        return False
+    # the start of a label, or a long label's end (`…におけるその他のリスク及びそのリスクに対す` / `る措置`)
+    return any(k.startswith(longer) or (len(k) >= 8 and longer.endswith(k)) for k in labels)
 
 
 def split_row(line: str, family: str) -> tuple[str, str] | None:
@@ -191,7 +208,7 @@ def cover_items(rows: list[tuple[int, str]], pages) -> list[Item]:
     items = []
     for d in drafts:
         body = [squeeze(strip_html(s.replace("\t", " "))) for _, s in d.rows[1 if d.label else 0:]]
-        entry = resolve(re.split(r"[\s/]+", d.label)[0]) if d.label else None
+        entry = (resolve(d.label) or resolve(re.split(r"[\s/]+", d.label)[0])) if d.label else None
         items.append(Item(label=d.label, key=entry.key if entry else None, value="\n".join(b for b in body if b),
                           raw="\n".join(s for _, s in d.rows), lines=(d.rows[0][0], d.rows[-1][0]),
                           page=pages[d.rows[0][0] - 1] if pages else None))
@@ -266,7 +283,11 @@ class _Builder:
             top.heading = Heading(3, f"{top.heading.title} {squeeze(strip_html(line.replace(chr(9), ' ')))}")
             top.awaiting_title = False
             return
-        if self.draft and (self.family == TABLE or not (self.draft.inline and self.draft.gap)):
+        if self.draft and self.family == PDF and wraps_label(self.draft, line):
+            self.draft.label += line.strip()
+            self.draft.label_rows += 1
+            self.draft.rows.append((n, line))
+        elif self.draft and (self.family == TABLE or not (self.draft.inline and self.draft.gap)):
             self.draft.rows.append((n, line))
         else:
             self.add(_Draft("", [(n, line)]))
