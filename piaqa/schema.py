@@ -95,7 +95,8 @@ CATALOGUE: tuple[FormItem, ...] = (
     _f("itaku.name_check", ["委託先名の確認方法"], ["how to confirm the contractor name"], ["確認方法"]),
     _f("itaku.contractor_name", ["委託先名"], ["contractor", "vendor", "contract holder", "company", "outsourced to", "entrusted to"], ["委託先", "業者"]),
     # Facts the form does not ask for: the answer is "not stated", with what the form does say.
-    _absent("itaku.subcontractor_name", ["再委託先名"], ["subcontractor", "re-delegated to", "sub-contractor"],
+    _absent("itaku.subcontractor_name", ["再委託先名"], ["subcontractor", "re-delegated to", "sub-contractor", "pass on to",
+                                                               "passed on to", "hand on to", "handed on to"],
             ["再委託先"], ["itaku.subcontract", "itaku.subcontract_items", "itaku.subcontract_permission"]),
     _absent("storage.cloud_provider", ["クラウド事業者名"], ["cloud provider", "cloud vendor", "which cloud"],
             ["クラウド事業者", "クラウドサービス事業者"], ["storage.location"]),

@@ -172,3 +172,29 @@ def test_k_and_question_length_are_checked_in_every_entry(index):
         index.search("委託先は？", k=-1)
     with pytest.raises(QueryError):
         answer(index, "委託先は？" * 500)
+
+
+def test_a_choice_between_the_options_offered(index):
+    """The question lists the options: the answer is the one the form marks, or 'not stated' when it marks none."""
+    marked = answer(index, "大分市 国年 Ⅲ.5 の特定個人情報の提供・移転に関するルールは、定めている・定めていないのどちら？")
+    assert (marked.status, marked.answer) == (ANSWERED, "定めている")
+    assert "定めている" in marked.citations[0].chunk.text
+    absent = answer(index, "大分市の国民年金で、特定個人情報の提供・移転の記録は「記録を残している」か「記録を残していない」か？")
+    assert absent.status == NOT_STATED and "記録を残している" in absent.answer  # the 重点項目 form has no such item
+
+
+def test_a_change_named_by_its_values_gives_that_row_s_date(index):
+    ans = answer(index, "千葉市の国民年金で、委託先名が日本電子計算株式会社からNECフィールディング株式会社 千葉支社に変わったのはいつ？")
+    row = ans.citations[0].chunk
+    assert row.history and "日本電子計算" in row.text and "NECフィールディング" in row.text
+    assert ans.answer == row.change.date == "令和2年12月18日"
+    english = answer(index, "When did Oita's resident registry retention change from 5 years to 150 years?")
+    row = english.citations[0].chunk
+    assert "5年" in row.change.before and "150年" in row.change.after
+    assert english.answer == row.change.date == "令和1年9月20日"
+
+
+def test_a_date_the_form_leaves_blank_is_not_taken_from_another_item(index):
+    ans = answer(index, "When was Chiba's national pension assessment approved by the 個人情報保護委員会?")
+    assert ans.status == NOT_STATED
+    assert "承認日" in ans.citations[0].chunk.item or "承認" in ans.citations[0].chunk.section

@@ -66,10 +66,25 @@ def extract_choice(chunk: Chunk, question: str, topic: set[str]) -> str | None:
     return None
 
 
+NAME_FIELD = re.compile(r"(?:名称|商号|会社名|業者名|事業者名)\s*[：:]\s*([^\s、。]{2,40})")
+COMPANY = re.compile(r"(?:株式会社|有限会社|合同会社)[^\s、。（）()「」：:]{1,25}|"
+                     r"[^\s、。（）()「」：:・]{1,25}(?:株式会社|有限会社|合同会社|㈱)")
+
+
 def extract_name(chunk: Chunk, question: str, topic: set[str]) -> str | None:
-    """A name: the value when it is short (a company, a system, a department)."""
-    value = extract_value(chunk, question, topic)
-    return value if value and len(value) <= 80 else None
+    """A name: the value when it is short (a company, a system, a department); in a longer text, the
+    name its 名称： line gives, or the one company it names (the one in its best sentence, if several)."""
+    value, text = extract_value(chunk, question, topic), plain(chunk)
+    if value and (len(text) <= SHORT or chunk.selected or chunk.checked) and len(value) <= 80:
+        return value
+    field = NAME_FIELD.search(text)
+    if field:
+        return field.group(1)
+    companies = list(dict.fromkeys(m.group(0) for m in COMPANY.finditer(text)))
+    if len(companies) == 1:
+        return companies[0]
+    in_best = COMPANY.findall(best_sentence(text, topic)) if companies else []
+    return in_best[0] if in_best else None
 
 
 def extract_count(chunk: Chunk, question: str, topic: set[str]) -> str | None:

@@ -94,6 +94,11 @@ def group_of(chunk: Chunk) -> str | None:
     return parts[2] if len(parts) >= 3 and GROUP.match(parts[2]) else None
 
 
+def annex(chunk: Chunk) -> bool:
+    """A passage of an annex the document added (別添), not its change log: its title is its own."""
+    return chunk.section.startswith("(別添") and not chunk.history
+
+
 def group_number(chunk: Chunk) -> str | None:
     """'委託事項2' for a chunk of 委託事項2 (whatever its title)."""
     m = GROUP.match(group_of(chunk) or "")
@@ -247,7 +252,7 @@ def featurize(c: Candidate, q: Signals, view, fit: float, blank: bool) -> Featur
         retrieval=1.0 / (1 + c.rank) if c.rank is not None else 0.0,
         key=next((1.0 / (1 + i) for i, k in enumerate(q.keys[:3]) if chunk.key == k), 0.0),
         label=label_named(chunk, q.flat, q.said),
-        group=max(view.names_group(q.topic, chunk) if chunk.section.count(" > ") >= 2 else 0.0,
+        group=max(view.names_group(q.topic, chunk) if chunk.section.count(" > ") >= 2 or annex(chunk) else 0.0,
                   float(group_number(chunk) in q.groups)),
         section=in_section(chunk, q.numbers, q.cover),
         quoted=quoted_in(chunk, q.quotes),
