@@ -148,3 +148,14 @@ def test_english_terms_match_with_words_inserted():
     assert detect_keys("How many staff at the contractor handle the data?")[0] == "itaku.handlers"
     assert detect_keys("How is the file handed over to the contractor?")[0] == "itaku.delivery"
     assert detect_keys("How do they give the resident file to the contractor?")[0] == "itaku.delivery"
+
+
+def test_a_name_in_a_longer_text():
+    """A short value is the name; a longer text gives the name on its 名称： line, or the one company it names."""
+    long = "1 概要\n(1) 受託者が市の承認を得ず再委託したもの。" + "経緯の説明。" * 30
+    labelled = chunk(long + "\n2 受託者\n名称：架空データ株式会社\n○情報処理サービス業", section="(別添) 受託者について")
+    assert extract(labelled, "name", "無断で再委託していた業者はどこ？", {"再委託", "業者"}) == "架空データ株式会社"
+    one = chunk(long + "\n受託者の架空システム株式会社は報告した。", section="(別添) 受託者について")
+    assert extract(one, "name", "受託者は？", {"受託者"}) == "架空システム株式会社"
+    assert extract_kind(chunk(long), "name", "受託者は？", {"受託者"})[1] != "name"  # it names no one
+    assert extract(chunk("架空データ株式会社"), "name", "委託先は？", set()) == "架空データ株式会社"

@@ -67,8 +67,9 @@ def extract_choice(chunk: Chunk, question: str, topic: set[str]) -> str | None:
 
 
 NAME_FIELD = re.compile(r"(?:名称|商号|会社名|業者名|事業者名)\s*[：:]\s*([^\s、。]{2,40})")
-COMPANY = re.compile(r"(?:株式会社|有限会社|合同会社)[^\s、。（）()「」：:]{1,25}|"
-                     r"[^\s、。（）()「」：:・]{1,25}(?:株式会社|有限会社|合同会社|㈱)")
+# a company's name: the corporate form with the words before or after it, up to a particle or a mark
+COMPANY = re.compile(r"(?:株式会社|有限会社|合同会社)[^\s、。（）()「」：:のはがをとにで]{1,25}|"
+                     r"[^\s、。（）()「」：:のはがをとにで]{1,25}(?:株式会社|有限会社|合同会社|㈱)")
 
 
 def extract_name(chunk: Chunk, question: str, topic: set[str]) -> str | None:
