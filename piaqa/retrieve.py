@@ -14,7 +14,7 @@ import numpy as np
 
 from .embed import Embedder
 from .models import Chunk, Hit
-from .query import Query, analyse
+from .query import Query, affairs_compared, analyse
 from .settings import Settings
 from .store import bm25s_module, read_generation, read_manifest
 from .errors import QueryError
@@ -193,10 +193,12 @@ class Index:
         if filters.org or filters.affair:
             return mask
         if query.orgs:
-            # each organisation named keeps the first 事務 named that it has (住基 in "国年: 住基情報…" is data)
+            # each organisation named keeps the first 事務 named that it has (住基 in "国年: 住基情報…" is data),
+            # or both when the question names them side by side ("国年と住基で")
             wanted = {org: {a for a in query.affairs if a in self._org_affairs.get(org, set())}
                       for org in query.orgs}
-            wanted = {org: {min(found, key=query.affairs.index)} if found else set() for org, found in wanted.items()}
+            if not affairs_compared(query.text, query.affairs):
+                wanted = {org: {min(found, key=query.affairs.index)} if found else set() for org, found in wanted.items()}
             mask &= np.array([c.org in wanted and (not wanted[c.org] or c.affair in wanted[c.org])
                               for c in self.chunks])
         elif query.affairs:
@@ -257,4 +259,6 @@ class Index:
         order = [int(i) for i in np.argsort(-scores, kind="stable") if scores[i] > 0]
         if len(query.orgs) > 1 and not org:
             order = interleave([[i for i in order if self.chunks[i].org == o] for o in query.orgs])
+        elif not affair and affairs_compared(question, query.affairs):  # two 事務 side by side: passages of each
+            order = interleave([[i for i in order if self.chunks[i].affair == a] for a in query.affairs])
         return [Hit(self.chunks[i], float(scores[i])) for i in order[:k]]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..models import Chunk, Hit
 from ..parse.fields import split_options
-from ..query import Query, analyse, unknown_organisation
+from ..query import Query, affairs_compared, analyse, unknown_organisation
 from ..retrieve import check_k, checked_question
 from ..schema import FormItem, by_key, label_core
 from ..text import compact, has_content, squeeze
@@ -110,7 +110,8 @@ def printed_option(index, chunk: Chunk, offered: tuple[str, ...] = ()) -> tuple[
 def _detail(index, chunk: Chunk) -> Chunk | None:
     """The 具体的な… item that follows a rating (十分に行っている) and says what is actually done."""
     after = [c for c in _siblings(index, chunk) if c.lines[0] > chunk.lines[1]]
-    return next((c for c in after[:2] if c.item.startswith(("具体的", "その内容")) or c.key == "audit.detail"), None)
+    return next((c for c in after[:2] if c.item.startswith(("具体的", "その内容")) or c.item.endswith("の内容")
+                 or c.key == "audit.detail"), None)
 
 
 def _cite(first: list[Hit], rest: list[Hit]) -> tuple[Hit, ...]:
@@ -238,7 +239,7 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
         beside = _beside(index, chunk, asks, question, asked)  # a rating asked "何課": its detail says
         if beside:
             return _from(beside[0], beside[1], chunk, hits, question, beside[0].item or looked_for)
-    if asks == "explain" and chunk.selected:
+    if asks in ("explain", "list") and chunk.selected:
         detail = _detail(index, chunk)
         if detail and not empty(detail):
             value = extract(detail, "explain", question, asked) or detail.value
@@ -299,11 +300,14 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
     hits = index.search(question, k=max(k, POOL), org=org, affair=affair, form=form, history=history)
     if not hits:
         return Answer(question, NO_MATCH, "No passage in the index matches this question.")
-    if len(query.orgs) > 1 and not org:
-        parts = tuple(answer_document(index, query, [h for h in hits if h.chunk.org == o])
-                      for o in query.orgs if any(h.chunk.org == o for h in hits))
+    field = ("org" if len(query.orgs) > 1 and not org else
+             "affair" if not affair and affairs_compared(question, query.affairs) else None)
+    if field:  # several organisations (or several 事務 of one) named: one cited part for each
+        named = query.orgs if field == "org" else query.affairs
+        parts = tuple(answer_document(index, query, [h for h in hits if getattr(h.chunk, field) == n])
+                      for n in named if any(getattr(h.chunk, field) == n for h in hits))
         status = ANSWERED if any(p.status == ANSWERED for p in parts) else NOT_STATED
-        text = "／".join(f"{p.citations[0].chunk.org}: {p.answer}" for p in parts if p.citations)
+        text = "／".join(f"{getattr(p.citations[0].chunk, field)}: {p.answer}" for p in parts if p.citations)
         cites = _cite([p.citations[0] for p in parts if p.citations], [c for p in parts for c in p.citations])
         return Answer(question, status, text, cites, parts[0].looked_for if parts else None, parts)
     by_doc = [h for h in hits if h.chunk.doc == hits[0].chunk.doc]
