@@ -45,6 +45,7 @@ ENGLISH: dict[str, str] = {
     "external media": "電子記録媒体", "media": "媒体", "carried": "搬送", "carry": "搬送", "transport": "搬送",
     "encrypt": "暗号化", "password": "パスワード", "log": "ログ", "access control": "アクセス制御", "japan pension service": "日本年金機構", "pension service": "日本年金機構", "biometric": "生体情報",
     "fingerprint": "指紋", "vein": "静脈", "two-factor": "二要素認証", "log in": "ログイン", "provisions": "規定", "clause": "規定",
+    "access right": "アクセス権限", "revok": "失効", "granted": "発効", "grant ": "発効",
     "municipalities": "市町村", "municipality": "市町村", "staff": "職員", "department": "部署",
 }
 NAME_QUESTION = re.compile(r"\bwho\b|\bwhich (?:company|companies|firm|vendor|body|organi[sz]ation)|誰|だれ|どこの(?:会社|業者)|会社名|業者名|社名")
@@ -227,37 +228,39 @@ def detect_keys(text: str) -> tuple[str, ...]:
 def mentioned_affairs(question: str, affairs: Sequence[str]) -> tuple[str, ...]:
     """The 事務 a question names (by name, abbreviation or English), in the order it names them."""
     low = normalise(question)
-    first = {affair: spot for affair in sorted(set(affairs)) if (spot := _affair_spot(low, affair)) >= 0}
+    first = {affair: spot for affair in sorted(set(affairs)) if (spot := _affair_span(low, affair)[0]) >= 0}
     return tuple(sorted(first, key=first.get))
 
 
-COORDINATED = re.compile(r"(?:と|及び|および|や|、|,|&|\band|\bvs\.?|\bversus|\bor)\s*$")
+COORDINATED = re.compile(r"\s*(?:と|及び|および|や|、|・|,|&|and|vs\.?|versus|or)\s*")
 
 
 def affairs_compared(question: str, affairs: Sequence[str]) -> bool:
     """Whether a question names two 事務 side by side ('国年と住基で', 'pension and resident registry'),
-    asking about both, rather than one 事務 and the other's data ('国年: 住基情報の…').
+    asking about both, rather than one 事務 and the other's data ('国年で、住基から入手する…').
 
     >>> affairs = ("国民年金に関する事務", "住民基本台帳に関する事務")
-    >>> affairs_compared("国年（重点項目）と住基（全項目）で公表日は？", affairs), affairs_compared("国年: 住基情報の入手元は？", affairs)
+    >>> affairs_compared("国年（重点項目）と住基（全項目）で公表日は？", affairs), affairs_compared("国年で、住基から入手する情報は？", affairs)
     (True, False)
     """
     named = mentioned_affairs(question, affairs)
     if len(named) < 2:
         return False
     low = normalise(question)
-    spots = sorted(_affair_spot(low, a) for a in named[:2])
-    between = re.sub(r"[（(][^）)]*[）)]", "", low[spots[0]:spots[1]])
-    return bool(COORDINATED.search(between.strip()))
+    (_, end), (start, _) = sorted(_affair_span(low, a) for a in named[:2])
+    between = re.sub(r"[（(][^）)]*[）)]", "", low[end:start])  # 国年（重点項目）と住基
+    return bool(COORDINATED.fullmatch(between))
 
 
-def _affair_spot(low: str, affair: str) -> int:
+def _affair_span(low: str, affair: str) -> tuple[int, int]:
+    """Where a question first names a 事務 (by name, abbreviation or English): (start, end), or (-1, -1)."""
     core = normalise(affair_core(affair))
-    spots = [low.find(core)] + [low.find(normalise(short)) for short, full in ABBREVIATIONS.items()
-                                if normalise(full) == core and "ネット" not in short]
-    spots += [m.start() for en, ja in ENGLISH.items() if normalise(ja) == core
+    names = [core] + [normalise(short) for short, full in ABBREVIATIONS.items()
+                      if normalise(full) == core and "ネット" not in short]
+    spans = [(i, i + len(n)) for n in names if (i := low.find(n)) >= 0]
+    spans += [m.span() for en, ja in ENGLISH.items() if normalise(ja) == core
               for m in [re.search(rf"\b{re.escape(en)}", low)] if m]
-    return min((s for s in spots if s >= 0), default=-1)
+    return min(spans, default=(-1, -1))
 
 
 def analyse(question: str, orgs: Sequence[str], affairs: Sequence[str]) -> Query:

@@ -198,3 +198,11 @@ def test_a_date_the_form_leaves_blank_is_not_taken_from_another_item(index):
     ans = answer(index, "When was Chiba's national pension assessment approved by the 個人情報保護委員会?")
     assert ans.status == NOT_STATED
     assert "承認日" in ans.citations[0].chunk.item or "承認" in ans.citations[0].chunk.section
+
+
+def test_two_affairs_of_one_city_named_side_by_side_get_a_part_each(index):
+    ans = answer(index, "大分市の住基と国年、それぞれの評価書の公表日は？")
+    assert [p.citations[0].chunk.doc for p in ans.parts] == [DOCS["oita_juki"], DOCS["oita_nenkin"]]
+    assert "令和7年9月2日" in ans.answer and "令和7年1月31日" in ans.answer
+    data = answer(index, "大分市の国年で、住基から入手する情報の入手方法は？")  # 住基 as the data, not a document
+    assert not data.parts and data.citations[0].chunk.doc == DOCS["oita_nenkin"]

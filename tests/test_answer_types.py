@@ -38,6 +38,8 @@ def chunk(value: str, *, item: str = "", key: str | None = None, selected: str |
     ("How are rights revoked when staff change posts?", True, "explain"),  # 'change' as a plain verb
     ("消去ルールは「定めている」か「定めていない」か？", False, "choice"),  # the options offered decide
     ("Is the file sent by dedicated line, on paper, or some other way?", False, "choice"),
+    ("What clauses does the outsourcing contract include?", False, "explain"),
+    ("委託契約書にはどのような規定がある？", False, "explain"),
 ])
 def test_asked_type(question, history, expected):
     assert asked_type(question, history) == expected

@@ -29,7 +29,8 @@ BRACKET = re.compile(r"bracket|選択肢|区分|どっち|どちら(?!も)|which
                      r"どのレベル|どの程度|十分|レベル|\bor (?:some |any )?(?:other|another) (?:way|method|means|option)|のいずれ", re.I)
 EXPLAIN = re.compile(r"\bwhy\b|\bhow\b(?! (?:many|much|long))|\bwhat (?:happens|measures|steps|is done|does)|"
                      r"なぜ|理由|どうして|どのよう|どうやって|どう(?:する|して|なる|やって|いう(?:手続|方法|措置))|方法|"
-                     r"どんな(?:措置|対策|手続|方法|意見)|何が|何を(?:して|行)|何のため|目的|妥当性|内容", re.I)
+                     r"\b(?:contains?|includes?|stipulates?|specif(?:y|ies)|sets? out)\b|"
+                     r"どんな(?:措置|対策|手続|方法|意見|規定)|どのような規定|何が(?:定め|規定)?|何を(?:して|行|定め)|何のため|目的|妥当性|内容", re.I)
 NAME = re.compile(r"\bwho\b|\bwhich (?:company|companies|firm|vendor|body|organi[sz]ation|contractor)|"
                   r"\bwhat (?:is|was) the name|\bname of\b|\bcalled\b|誰|だれ|どこの(?:会社|業者)|会社名|業者名|社名|"
                   r"名前|名称|何て|どこ(?:の|に|が|か|へ|\s*[？?])?", re.I)
