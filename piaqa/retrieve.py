@@ -183,9 +183,11 @@ class Index:
         """Boolean mask of the chunks a question may be answered from."""
         mask = np.ones(len(self.chunks), dtype=bool)
         if filters.org:
-            mask &= np.array([compact(filters.org) in compact(c.org or "") for c in self.chunks])
+            orgs = self.filtered("org", filters.org)
+            mask &= np.array([c.org in orgs for c in self.chunks])
         if filters.affair:
-            mask &= np.array([compact(filters.affair) in compact(c.affair or "") for c in self.chunks])
+            affairs = self.filtered("affair", filters.affair)
+            mask &= np.array([c.affair in affairs for c in self.chunks])
         if filters.form:
             mask &= np.array([compact(filters.form) in compact(c.form or "") for c in self.chunks])
         if not filters.history:
@@ -204,6 +206,16 @@ class Index:
         elif query.affairs:
             mask &= np.array([c.affair in query.affairs for c in self.chunks])
         return mask
+
+    def filtered(self, field: str, value: str) -> set[str]:
+        """The indexed organisations (field 'org') or 事務 ('affair') a filter value names: as part of the
+        name (大分 → 大分市), or as a question would name them (国年 → 国民年金に関する事務, Chiba → 千葉市)."""
+        known = self.orgs if field == "org" else self.affairs
+        direct = {k for k in known if compact(value) and compact(value) in compact(k)}
+        if direct:
+            return direct
+        query = analyse(value, self.orgs, self.affairs)
+        return set(query.orgs if field == "org" else query.affairs)
 
     def known_terms(self, query: Query) -> list[str]:
         """The question's topic words that occur in the indexed passages (BM25's vocabulary)."""

@@ -206,3 +206,18 @@ def test_two_affairs_of_one_city_named_side_by_side_get_a_part_each(index):
     assert "令和7年9月2日" in ans.answer and "令和7年1月31日" in ans.answer
     data = answer(index, "大分市の国年で、住基から入手する情報の入手方法は？")  # 住基 as the data, not a document
     assert not data.parts and data.citations[0].chunk.doc == DOCS["oita_nenkin"]
+
+
+def test_filter_values_are_read_like_questions_and_a_conflict_is_reported(index):
+    """--affair 国年 and --org Chiba mean what they mean in a question; a filter that excludes the city the
+    question names, or names nothing indexed, is said so instead of answering for another city."""
+    canonical = answer(index, "委託事項1の委託先名は？", org="千葉市", affair="国民年金に関する事務")
+    for org, affair in (("Chiba", "国年"), ("千葉", "国民年金")):
+        same = answer(index, "委託事項1の委託先名は？", org=org, affair=affair)
+        assert (same.status, same.answer) == (canonical.status, canonical.answer)
+        assert all(h.chunk.org == "千葉市" for h in same.citations)
+    conflict = answer(index, "大分市の住基の委託先は？", org="千葉市")
+    assert conflict.status == NO_MATCH and "大分市" in conflict.answer and "千葉市" in conflict.answer
+    unknown = answer(index, "委託先は？", org="横浜市")
+    assert unknown.status == NO_MATCH and "さいたま市" in unknown.answer  # what the index holds
+    assert {h.chunk.org for h in index.search("委託先名", k=100, org="Saitama")} == {"さいたま市"}

@@ -8,20 +8,19 @@ Status:
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..models import Chunk, Hit
-from ..parse.fields import split_options
 from ..query import Query, affairs_compared, analyse, unknown_organisation
 from ..retrieve import check_k, checked_question
 from ..schema import FormItem, by_key, label_core
-from ..text import compact, has_content, squeeze
+from ..text import has_content, squeeze
 from ..tokenize import tokens
 from .asks import asked_type, offered_options
-from .extract import asked_unit, find_contact, find_quantity
-from .extractors import empty, extract, extract_kind, plain
-from .rank import POOL, Scored, group_numbers, group_of, log_only, rank
+from .extract import find_contact
+from .extractors import empty, extract, plain
+from .nearby import detail_of, every_value, printed_option, stated_elsewhere, value_beside
+from .rank import POOL, Scored, group_of, log_only, rank
 
 ANSWERED, NOT_STATED, NO_MATCH = "answered", "not_stated", "no_match"
 MAX_CITATIONS = 5
@@ -56,64 +55,6 @@ def _related(index, entry: FormItem, hits: list[Hit], doc: str) -> list[Hit]:
     return [*(Hit(c, 0.0) for c in ranked), *found]
 
 
-def _siblings(index, chunk: Chunk) -> list[Chunk]:
-    """The other current (not change-log) items of a chunk's section."""
-    return [c for c in index.section_of(chunk) if not c.history and c.id != chunk.id]
-
-
-def _stated_elsewhere(index, question: str, blank: Chunk) -> Chunk | None:
-    """When an item is blank, the fact may still be stated beside it: a reason in その妥当性 (for "why"),
-    or the quantity asked for (150年間) in a sibling item of the same group."""
-    siblings = _siblings(index, blank)
-    if WHY.search(question):
-        return next((c for c in siblings if c.key == "validity" and not empty(c)), None)
-    unit = asked_unit(question)
-    if unit:
-        return next((c for c in siblings if find_quantity(c.value, unit)), None)
-    return None
-
-
-def _beside(index, chunk: Chunk, asks: str, question: str, asked: set[str]) -> tuple[Chunk, str] | None:
-    """The item asked about holds no value of the asked type (a rating, where "何課" is asked; a
-    blank period): the nearest current item of the same section that does (具体的な内容, その妥当性, …)."""
-    siblings = sorted(_siblings(index, chunk), key=lambda c: (c.lines[0] < chunk.lines[0], abs(c.lines[0] - chunk.lines[0])))
-    for c in siblings[:4]:
-        found, kind = extract_kind(c, asks, question, asked)
-        if found and kind == asks:
-            return c, found
-    return None
-
-
-OPTION_REACH = 30  # lines from a choice item where its selected option may be printed
-
-
-def printed_option(index, chunk: Chunk, offered: tuple[str, ...] = ()) -> tuple[Chunk, str] | None:
-    """In a PDF dump a choice item's own row holds only its option list (＜選択肢＞ 1） … 2） …), or nothing;
-    the option selected is printed in brackets some lines away ("][ 基礎項目評価…", "[ 定めている").
-    The nearest such option (of the item's list, or else of those the question offers), and its passage:
-    the lines after the item first."""
-    options = sorted(split_options(chunk.text)[1] or offered, key=len, reverse=True)
-    if len(options) < 2:
-        return None
-    near = sorted((c for c in index.chunks_of(chunk.doc) if not c.history and c.id != chunk.id
-                   and abs(c.lines[0] - chunk.lines[1]) <= OPTION_REACH),
-                  key=lambda c: (c.lines[0] < chunk.lines[0], abs(c.lines[0] - chunk.lines[1])))
-    for c in near:
-        text = compact(split_options(c.text)[0])  # the option lists printed nearby choose nothing
-        for option in options:
-            at = text.find(compact(option))
-            if at >= 0 and re.search(r"[\[\]［］]", text[max(0, at - 2):at] + text[at + len(compact(option)):][:2]):
-                return c, option
-    return None
-
-
-def _detail(index, chunk: Chunk) -> Chunk | None:
-    """The 具体的な… item that follows a rating (十分に行っている) and says what is actually done."""
-    after = [c for c in _siblings(index, chunk) if c.lines[0] > chunk.lines[1]]
-    return next((c for c in after[:2] if c.item.startswith(("具体的", "その内容")) or c.item.endswith("の内容")
-                 or c.key == "audit.detail"), None)
-
-
 def _cite(first: list[Hit], rest: list[Hit]) -> tuple[Hit, ...]:
     out: list[Hit] = []
     for hit in [*first, *rest]:
@@ -126,31 +67,14 @@ def _label(entry: FormItem) -> str:
     return entry.labels[0]
 
 
-def every_value(index, best: Scored, question: str, asked: set[str]) -> list[tuple[Chunk, str]]:
-    """When the chosen item recurs in several groups (委託事項1…N) and the question names none of them,
-    the value of each group, in source order; otherwise []."""
-    chunk = best.candidate.chunk
-    group = group_of(chunk)
-    if not chunk.key or not group or best.features.group >= 0.5 or group_numbers(question):
-        return []
-    parent = chunk.section.split(" > ")[:2]
-    same = [c for c in index.chunks_of(chunk.doc) if c.key == chunk.key and not c.history
-            and c.section.split(" > ")[:2] == parent and group_of(c)]
-    values: dict[str, tuple[Chunk, str]] = {}
-    for c in same:
-        found = None if empty(c) else extract(c, "value", question, asked)
-        if found and group_of(c) not in values:
-            values[group_of(c)] = (c, found)
-    return list(values.values()) if len(values) >= 2 else []
-
-
 def schema_verdict(index, query: Query, entry: FormItem | None, asks: str, doc: str, hits: list[Hit]) -> Answer | None:
     """'Not stated' that is certain from the schema and the document alone, before any ranking: a fact
     no form item holds, no 変更箇所 for a question about changes, no such item in this document."""
     question = query.text
     if entry and entry.absent:
         related = _related(index, entry, hits, doc)
-        said = "; ".join(f"{h.chunk.item}: {squeeze(_value(h.chunk).replace(chr(10), ' '))[:60]}" for h in related[:2])
+        said = "; ".join(dict.fromkeys(f"{h.chunk.item}: {squeeze(_value(h.chunk).replace(chr(10), ' '))[:60]}"
+                                       for h in related[:3]))
         return Answer(question, NOT_STATED, f"The document does not state this: the form has no item for "
                       f"{_label(entry)}." + (f" It says {said}." if said else ""), _cite(related, hits), _label(entry))
     chunks = index.chunks_of(doc)
@@ -170,7 +94,7 @@ def from_blank(index, query: Query, best: Scored, asks: str, asked: set[str], hi
     """The best item is blank in a table dump: the fact stated beside it (a reason, a quantity), or
     'not stated' naming the blank item."""
     chunk = best.candidate.chunk
-    found = _stated_elsewhere(index, query.text, chunk)
+    found = stated_elsewhere(index, query.text, chunk)
     if found:
         value = extract(found, asks, query.text, asked) or found.value
         return Answer(query.text, ANSWERED, value, _cite([Hit(found, 0.0), Hit(chunk, 0.0)], hits), looked_for)
@@ -229,18 +153,18 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
         if chunk.family != "pdf_text":
             return from_blank(index, query, best, asks, asked, hits, looked_for)
         # a PDF dump prints many values away from their labels: what is printed near the label first
-        near = printed_option(index, chunk, offered) or _beside(index, chunk, asks, question, asked)
+        near = printed_option(index, chunk, offered) or value_beside(index, chunk, asks, question, asked)
         if near:
             return _from(near[0], near[1], chunk, hits, question, looked_for)
         best = next((s for s in ranked if not s.features.blank and s.extracted
                      and (asks not in TYPED or grounded(s))), best)
         chunk = best.candidate.chunk
     if best.kind != asks and asks not in ("value", "choice", "name", "list"):
-        beside = _beside(index, chunk, asks, question, asked)  # a rating asked "何課": its detail says
+        beside = value_beside(index, chunk, asks, question, asked)  # a rating asked "何課": its detail says
         if beside:
             return _from(beside[0], beside[1], chunk, hits, question, beside[0].item or looked_for)
     if asks in ("explain", "list") and chunk.selected:
-        detail = _detail(index, chunk)
+        detail = detail_of(index, chunk)
         if detail and not empty(detail):
             value = extract(detail, "explain", question, asked) or detail.value
             return _from(detail, value, chunk, hits, question, detail.item)
@@ -263,6 +187,22 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
     return Answer(question, ANSWERED, value, _cite([Hit(chunk, 0.0)], hits), looked_for)
 
 
+def filter_conflict(index, query: Query, org: str | None, affair: str | None) -> str | None:
+    """What is wrong when a filter names nothing indexed, or excludes what the question itself names."""
+    for field, value, named in (("org", org, query.orgs), ("affair", affair, query.affairs)):
+        if not value:
+            continue
+        allowed = index.filtered(field, value)
+        what = "organisation" if field == "org" else "事務"
+        if not allowed:
+            known = index.orgs if field == "org" else index.affairs
+            return f"No indexed {what} matches the filter {value!r}: the index holds {', '.join(known)}."
+        if named and not set(named) & allowed:
+            return (f"The question is about {', '.join(named)}, but the {what} filter {value!r} allows only "
+                    f"{', '.join(sorted(allowed))}: remove the filter or change the question.")
+    return None
+
+
 def grounded(s: Scored) -> bool:
     """Whether the question names this passage's item, group, section or a value it quotes — beyond
     its search rank."""
@@ -280,9 +220,6 @@ TYPE_WORDS = {"contact": "such contact detail", "date": "date", "amount": "amoun
               "period": "period"}
 
 
-WHY = re.compile(r"\bwhy\b|reason|なぜ|理由|どうして|妥当性", re.I)
-
-
 def answer(index, question: str, k: int = 10, org: str | None = None, affair: str | None = None,
            history: bool = True, form: str | None = None) -> Answer:
     """Answer a question from the index, with citations. Raises QueryError for a question or k out of range."""
@@ -297,6 +234,9 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
     if stranger and not query.orgs:
         return Answer(question, NO_MATCH, f"No indexed assessment is about {stranger}: "
                       f"the index holds {', '.join(index.orgs)}.")
+    conflict = filter_conflict(index, query, org, affair)
+    if conflict:
+        return Answer(question, NO_MATCH, conflict)
     hits = index.search(question, k=max(k, POOL), org=org, affair=affair, form=form, history=history)
     if not hits:
         return Answer(question, NO_MATCH, "No passage in the index matches this question.")

@@ -1,0 +1,92 @@
+"""Where the value is when it is not in the item asked about: printed beside it (PDF dumps print a
+selected option or a value some lines away), in the detail item under a rating, in a sibling item of the
+same group, or in every group the item recurs in. Pure look-ups over one document's chunks.
+"""
+from __future__ import annotations
+
+import re
+
+from ..models import Chunk
+from ..parse.fields import split_options
+from ..text import compact
+from .extract import asked_unit, find_quantity
+from .extractors import empty, extract, extract_kind
+from .rank import Scored, group_numbers, group_of
+
+WHY = re.compile(r"\bwhy\b|reason|なぜ|理由|どうして|妥当性", re.I)
+
+
+def siblings_of(index, chunk: Chunk) -> list[Chunk]:
+    """The other current (not change-log) items of a chunk's section."""
+    return [c for c in index.section_of(chunk) if not c.history and c.id != chunk.id]
+
+
+def stated_elsewhere(index, question: str, blank: Chunk) -> Chunk | None:
+    """When an item is blank, the fact may still be stated beside it: a reason in その妥当性 (for "why"),
+    or the quantity asked for (150年間) in a sibling item of the same group."""
+    siblings = siblings_of(index, blank)
+    if WHY.search(question):
+        return next((c for c in siblings if c.key == "validity" and not empty(c)), None)
+    unit = asked_unit(question)
+    if unit:
+        return next((c for c in siblings if find_quantity(c.value, unit)), None)
+    return None
+
+
+def value_beside(index, chunk: Chunk, asks: str, question: str, asked: set[str]) -> tuple[Chunk, str] | None:
+    """The item asked about holds no value of the asked type (a rating, where "何課" is asked; a
+    blank period): the nearest current item of the same section that does (具体的な内容, その妥当性, …)."""
+    siblings = sorted(siblings_of(index, chunk), key=lambda c: (c.lines[0] < chunk.lines[0], abs(c.lines[0] - chunk.lines[0])))
+    for c in siblings[:4]:
+        found, kind = extract_kind(c, asks, question, asked)
+        if found and kind == asks:
+            return c, found
+    return None
+
+
+OPTION_REACH = 30  # lines from a choice item where its selected option may be printed
+
+
+def printed_option(index, chunk: Chunk, offered: tuple[str, ...] = ()) -> tuple[Chunk, str] | None:
+    """In a PDF dump a choice item's own row holds only its option list (＜選択肢＞ 1） … 2） …), or nothing;
+    the option selected is printed in brackets some lines away ("][ 基礎項目評価…", "[ 定めている").
+    The nearest such option (of the item's list, or else of those the question offers), and its passage:
+    the lines after the item first."""
+    options = sorted(split_options(chunk.text)[1] or offered, key=len, reverse=True)
+    if len(options) < 2:
+        return None
+    near = sorted((c for c in index.chunks_of(chunk.doc) if not c.history and c.id != chunk.id
+                   and abs(c.lines[0] - chunk.lines[1]) <= OPTION_REACH),
+                  key=lambda c: (c.lines[0] < chunk.lines[0], abs(c.lines[0] - chunk.lines[1])))
+    for c in near:
+        text = compact(split_options(c.text)[0])  # the option lists printed nearby choose nothing
+        for option in options:
+            at = text.find(compact(option))
+            if at >= 0 and re.search(r"[\[\]［］]", text[max(0, at - 2):at] + text[at + len(compact(option)):][:2]):
+                return c, option
+    return None
+
+
+def detail_of(index, chunk: Chunk) -> Chunk | None:
+    """The 具体的な… item that follows a rating (十分に行っている) and says what is actually done."""
+    after = [c for c in siblings_of(index, chunk) if c.lines[0] > chunk.lines[1]]
+    return next((c for c in after[:2] if c.item.startswith(("具体的", "その内容")) or c.item.endswith("の内容")
+                 or c.key == "audit.detail"), None)
+
+
+def every_value(index, best: Scored, question: str, asked: set[str]) -> list[tuple[Chunk, str]]:
+    """When the chosen item recurs in several groups (委託事項1…N) and the question names none of them,
+    the value of each group, in source order; otherwise []."""
+    chunk = best.candidate.chunk
+    group = group_of(chunk)
+    if not chunk.key or not group or best.features.group >= 0.5 or group_numbers(question):
+        return []
+    parent = chunk.section.split(" > ")[:2]
+    same = [c for c in index.chunks_of(chunk.doc) if c.key == chunk.key and not c.history
+            and c.section.split(" > ")[:2] == parent and group_of(c)]
+    values: dict[str, tuple[Chunk, str]] = {}
+    for c in same:
+        found = None if empty(c) else extract(c, "value", question, asked)
+        if found and group_of(c) not in values:
+            values[group_of(c)] = (c, found)
+    return list(values.values()) if len(values) >= 2 else []
