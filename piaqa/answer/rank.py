@@ -5,8 +5,8 @@ Features (each 0..1): `retrieval` (reciprocal search rank), `key` (the schema it
 names, by strength), `label` (the item's printed label in the question), `group` (the group named by
 title or number: 委託事項3, システム2), `section` (a section named by number: Ⅱ.2, Ⅲ.5, or 表紙),
 `quoted` (the values the question quotes: 「…」, 5年), `moved` (a change row from one value it names to
-another), `wh` (the form's label for the question word:
-方法 for "how"), `fit` (a value of the expected type can be taken from it), `blank` and `history`
+the other), `wh` (the form's label for the question word: 方法 for "how"), `fit` (a value of the expected
+type can be taken from it; of the options it offers, when it lists them), `blank` and `history`
 (penalties). The score is a weighted sum; `contributions` shows the terms, for explaining an answer.
 """
 from __future__ import annotations
