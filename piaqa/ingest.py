@@ -1,6 +1,6 @@
 """Read one assessment file from disk into text lines, or fail with a clear InputError.
 
-Handles UTF-8 (with or without BOM), CP932/Shift_JIS (common from Japanese offices), PDF
+Handles UTF-8 (with or without BOM), UTF-16 (with its BOM, or without when it reads as an assessment), CP932/Shift_JIS (common from Japanese offices), PDF
 (text layer via pypdf, pages separated as in the PDF text dumps: three empty lines), and
 refuses directories, empty, binary, oversized and non-assessment files with a message naming
 the file and the problem.
@@ -43,8 +43,21 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     >>> decode("公表日".encode("cp932"), "x.txt")
     ('公表日', 'cp932')
     """
-    if b"\x00" in data[:8192]:
-        raise InputError(name, "binary file (NUL bytes), not a text assessment; give a .txt or .pdf")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputError(name, "damaged UTF-16 text; re-save it as UTF-8") from exc
+    if b"\x00" in data:
+        for encoding in ("utf-16-le", "utf-16-be"):  # UTF-16 saved without its mark: known by what it says
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if any(marker in text for marker in PIA_MARKERS):
+                return text, encoding
+        raise InputError(name, "binary file or damaged text (NUL bytes inside), not a text assessment; "
+                               "give the .txt or .pdf as published")
     for encoding in ("utf-8-sig", "cp932"):
         try:
             text = data.decode(encoding)
@@ -59,12 +72,21 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
 def pdf_text(path: Path) -> str:
     """The text layer of a PDF, pages separated by three empty lines (as in the text dumps)."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
+    quiet = logging.getLogger("pypdf")
+    level, quiet.level = quiet.level, logging.ERROR  # a damaged PDF makes pypdf log hundreds of warnings
     try:
-        pages = [page.extract_text() or "" for page in PdfReader(path).pages]
-    except (PdfReadError, ValueError, OSError) as exc:
-        raise InputError(path.name, f"unreadable PDF ({exc})") from exc
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError(path.name, "encrypted PDF (it has a password); give an unencrypted copy")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PyPdfError, ValueError, OSError, KeyError, TypeError) as exc:
+        encrypted = "encrypt" in str(exc).lower() or "AES" in str(exc) or "cryptography" in str(exc)
+        raise InputError(path.name, "encrypted PDF; give an unencrypted copy" if encrypted
+                         else f"unreadable PDF ({exc})") from exc
+    finally:
+        quiet.setLevel(level)
     if not any(p.strip() for p in pages):
         raise InputError(path.name, "PDF has no text layer (scanned?); OCR it first")
     return ("\n" + "\n".join(PAGE_BREAK) + "\n").join(p.strip("\n") for p in pages)

@@ -20,7 +20,7 @@ def run_cli(*args):
     (lambda p: p.write_bytes(b""), "empty file"),
     (lambda p: p.write_text("\n \u3000\n", encoding="utf-8"), "empty file (only blank lines)"),
     (lambda p: p.write_bytes(b"\x89PNG\x00\x00\x01"), "binary file"),
-    (lambda p: p.write_bytes(b"\xff\xfe\xfa\xfb"), "not UTF-8 or Shift_JIS/CP932"),
+    (lambda p: p.write_bytes(b"\xfa\xfb\xfc\xfd\x80"), "not UTF-8 or Shift_JIS/CP932"),
     (lambda p: p.write_text("今日は良い天気です。", encoding="utf-8"), "not a 特定個人情報保護評価書"),
     (lambda p: p.write_text("特定個人情報の取扱いについてのお知らせ", encoding="utf-8"), "no assessment structure found"),
 ])
@@ -109,3 +109,35 @@ def test_pdf_text_layer_is_read(tmp_path):
     path.write_bytes(b"%PDF-1.4 broken")
     with pytest.raises(InputError, match="unreadable PDF|no text layer"):
         read_source(path)
+
+
+def test_utf16_is_read_with_or_without_its_bom(tmp_path):
+    text = (CORPUS / DOCS["oita_juki"]).read_text(encoding="utf-8")
+    with_bom = tmp_path / "utf16.txt"
+    with_bom.write_bytes(text.encode("utf-16"))  # a BOM, then UTF-16 (what Windows Notepad saves)
+    assert parse_file(with_bom).org == parse_file(CORPUS / DOCS["oita_juki"]).org == "大分市"
+    bare = tmp_path / "bare.txt"
+    bare.write_bytes(text.encode("utf-16-le"))
+    assert parse_file(bare).org == "大分市"  # no mark, but it reads as an assessment
+
+
+def test_nul_bytes_anywhere_are_refused(tmp_path):
+    data = (CORPUS / DOCS["oita_juki"]).read_bytes()
+    path = tmp_path / "nul.txt"
+    path.write_bytes(data[:20000] + b"\x00\x00" + data[20000:])  # far past the first 8 KB
+    with pytest.raises(InputError, match="NUL bytes inside"):
+        parse_file(path)
+
+
+def test_encrypted_pdf_gets_one_line(tmp_path):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.encrypt(user_password="user", owner_password="owner", algorithm="RC4-128")
+    path = tmp_path / "locked.pdf"
+    with path.open("wb") as f:
+        writer.write(f)
+    result = run_cli("parse", str(path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == "piaqa: error: locked.pdf: encrypted PDF (it has a password); give an unencrypted copy"
