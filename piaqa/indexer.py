@@ -73,16 +73,44 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
+LOCK_WAIT = 3600  # seconds a build waits for another one writing the same index
+
+
 def build_index(paths: Iterable[Path], settings: Settings, embedder: Embedder | None = None,
                 rebuild: bool = False, progress: Callable[[Iterable, int, str], Iterable] | None = None) -> BuildReport:
-    """Bring the index in `settings.index_dir` up to date with `paths` (plus what it already holds)."""
+    """Bring the index in `settings.index_dir` up to date with `paths` (plus what it already holds).
+
+    One writer at a time: a second build (another `piaqa index`, an upload) waits for the first, then
+    starts from what the first wrote. Raises IndexMissing when it cannot write (the old index stays)."""
+    from filelock import FileLock, Timeout
+
     embedder = embedder or Embedder(settings)
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.index_dir / ".lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        log.warning("another build is writing %s; waiting for it", settings.index_dir)
+        try:
+            lock.acquire(timeout=LOCK_WAIT)
+        except Timeout as exc:
+            raise IndexMissing(f"another build has held {settings.index_dir}/ for {LOCK_WAIT} s; "
+                               f"try again when it has finished") from exc
+    try:
+        return _build(paths, settings, embedder, rebuild, progress)
+    finally:
+        lock.release()
+
+
+def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progress) -> BuildReport:
     index_dir = settings.index_dir
+    previous = None
     fingerprint = {**model_fingerprint(embedder), "pipeline": pipeline_version()}
     old_docs: dict[str, DocEntry] = {}
     old_chunks: dict[str, list[tuple[Chunk, np.ndarray]]] = {}
     try:
         manifest = read_manifest(index_dir)
+        previous = manifest.generation
         old_docs = {d.source: d for d in manifest.documents}  # kept, re-read from their files if need be
         if not rebuild and manifest.model == fingerprint:
             chunks, vectors = read_generation(index_dir, manifest)
@@ -134,7 +162,6 @@ def build_index(paths: Iterable[Path], settings: Settings, embedder: Embedder | 
     order = sorted(range(len(chunks)), key=lambda i: (chunks[i].doc, chunks[i].lines, i))
     chunks = [chunks[i] for i in order]
     vectors = vectors[order]
-    manifest = Manifest(FORMAT, next_generation(index_dir) if index_dir.exists() else "gen-000001",
-                        fingerprint, tuple(sorted(entries, key=lambda e: e.source)))
-    write_generation(index_dir, manifest, chunks, vectors, [tokens(c.search_text) for c in chunks])
+    manifest = Manifest(FORMAT, next_generation(index_dir), fingerprint, tuple(sorted(entries, key=lambda e: e.source)))
+    write_generation(index_dir, manifest, chunks, vectors, [tokens(c.search_text) for c in chunks], previous)
     return BuildReport(tuple(added), tuple(updated), tuple(unchanged), removed, tuple(failed), len(chunks), True)

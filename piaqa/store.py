@@ -6,8 +6,10 @@
     index/gen-000003/dense.faiss   FAISS inner-product index over the vectors
     index/gen-000003/bm25/         bm25s index over the chunks' tokens
 
-A build writes a new generation beside the old one and then replaces manifest.json atomically
-(os.replace): a crash mid-build leaves the previous manifest and generation usable.
+A build writes a new generation beside the old one (with a copy of its manifest), fsyncs it, and then
+replaces manifest.json atomically (os.replace): a crash or a full disk mid-build leaves the previous
+manifest and generation usable, and the partial generation is removed. The previous generation is kept
+too: a manifest torn by a power cut is replaced by the newest complete generation's own copy.
 """
 from __future__ import annotations
 
@@ -82,14 +84,58 @@ def chunk_from_dict(data: dict) -> Chunk:
 
 
 def read_manifest(index_dir: Path) -> Manifest:
+    """The index's manifest; a damaged one is replaced by the last complete generation's copy (logged).
+    Raises IndexMissing when there is no usable index."""
     path = index_dir / MANIFEST
     if not path.exists():
         raise IndexMissing(f"no index at {index_dir}/: run `piaqa index` first")
-    manifest = Manifest.from_json(path.read_text(encoding="utf-8"))
+    try:
+        manifest = Manifest.from_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        manifest = recover_manifest(index_dir, exc)
     if manifest.format != FORMAT:
         raise IndexMissing(f"the index at {index_dir}/ has format {manifest.format}, this piaqa reads "
                            f"format {FORMAT}: rebuild it with `piaqa index --rebuild`")
     return manifest
+
+
+GENERATION_FILES = ("chunks.jsonl", "vectors.npy", "dense.faiss", "bm25", MANIFEST)
+
+
+def recover_manifest(index_dir: Path, damage: Exception) -> Manifest:
+    """The newest complete generation's own manifest, written back as the index's manifest."""
+    complete = sorted((g for g in index_dir.glob("gen-*") if all((g / f).exists() for f in GENERATION_FILES)),
+                      reverse=True)
+    for gen in complete:
+        try:
+            manifest = Manifest.from_json((gen / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        log.warning("%s/%s is damaged (%s); using %s, the last complete generation", index_dir, MANIFEST,
+                    type(damage).__name__, gen.name)
+        _write_durably(index_dir / MANIFEST, manifest.to_json())
+        return manifest
+    raise IndexMissing(f"{index_dir}/{MANIFEST} is damaged and no complete generation is left: "
+                       f"rebuild it with `piaqa index --rebuild`")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_durably(path: Path, text: str) -> None:
+    """Write a small file so that a power cut leaves either the old or the new one whole."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _fsync(path.parent)
 
 
 def read_generation(index_dir: Path, manifest: Manifest) -> tuple[list[Chunk], np.ndarray]:
@@ -111,32 +157,51 @@ def next_generation(index_dir: Path) -> str:
 
 
 def write_generation(index_dir: Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray,
-                     bm25_tokens: list[list[str]]) -> None:
-    """Write a complete generation, then switch the manifest to it atomically, then tidy up."""
-    import faiss
-
-    bm25s = bm25s_module()
+                     bm25_tokens: list[list[str]], previous: str | None = None) -> None:
+    """Write a complete generation, fsync it, switch the manifest to it atomically, then remove all
+    generations but it and `previous`. Raises IndexMissing (the previous index unchanged, nothing
+    partial left) when it cannot be written, e.g. on a full disk."""
     index_dir.mkdir(parents=True, exist_ok=True)
     gen = index_dir / manifest.generation
     tmp = index_dir / f".{manifest.generation}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as f:
-        for chunk in chunks:
-            f.write(json.dumps(chunk_to_dict(chunk), ensure_ascii=False) + "\n")
-    np.save(tmp / "vectors.npy", vectors.astype(np.float32))
-    dense = faiss.IndexFlatIP(vectors.shape[1])
-    dense.add(vectors.astype(np.float32))
-    faiss.write_index(dense, str(tmp / "dense.faiss"))
-    retriever = bm25s.BM25()
-    retriever.index(bm25_tokens, show_progress=False)  # our own tokens, never bm25s' English tokenizer
-    retriever.save(str(tmp / "bm25"))
-    tmp.rename(gen)
-    manifest_tmp = index_dir / f".{MANIFEST}.tmp"
-    manifest_tmp.write_text(manifest.to_json(), encoding="utf-8")
-    os.replace(manifest_tmp, index_dir / MANIFEST)
+    for stale in index_dir.glob(".gen-*.tmp"):  # left by a build that was killed
+        shutil.rmtree(stale, ignore_errors=True)
+    try:
+        tmp.mkdir()
+        _write_files(tmp, manifest, chunks, vectors, bm25_tokens)
+        tmp.rename(gen)
+        _fsync(index_dir)
+        _write_durably(index_dir / MANIFEST, manifest.to_json())
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        current = index_dir / MANIFEST
+        if not current.exists() or manifest.generation not in current.read_text(encoding="utf-8", errors="replace"):
+            shutil.rmtree(gen, ignore_errors=True)  # never switched to: the partial generation goes
+        raise IndexMissing(f"could not write the index at {index_dir}/ ({exc.strerror or exc}); "
+                           f"the previous index is unchanged — free some disk space and run `piaqa index` again") from exc
     for old in index_dir.glob("gen-*"):
-        if old.name != manifest.generation:
+        if old.name not in (manifest.generation, previous):
             shutil.rmtree(old, ignore_errors=True)
     log.info("index written: %s (%d chunks)", gen, len(chunks))
 
+
+def _write_files(folder: Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray,
+                 bm25_tokens: list[list[str]]) -> None:
+    import faiss
+
+    bm25s = bm25s_module()
+    with open(folder / "chunks.jsonl", "w", encoding="utf-8") as f:
+        for chunk in chunks:
+            f.write(json.dumps(chunk_to_dict(chunk), ensure_ascii=False) + "\n")
+    np.save(folder / "vectors.npy", vectors.astype(np.float32))
+    dense = faiss.IndexFlatIP(vectors.shape[1])
+    dense.add(vectors.astype(np.float32))
+    faiss.write_index(dense, str(folder / "dense.faiss"))
+    retriever = bm25s.BM25()
+    retriever.index(bm25_tokens, show_progress=False)  # our own tokens, never bm25s' English tokenizer
+    retriever.save(str(folder / "bm25"))
+    (folder / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")  # for recovery
+    for path in folder.rglob("*"):
+        if path.is_file():
+            _fsync(path)
+    _fsync(folder)

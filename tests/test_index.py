@@ -130,3 +130,31 @@ def test_a_new_pipeline_re_reads_every_indexed_document(small, embedder, tmp_pat
     report = build_index([extra], settings, embedder)
     assert report.added == ("extra.txt",) and report.updated == (DOCS["saitama_nenkin"],)
     assert {d.source for d in read_manifest(settings.index_dir).documents} == {"extra.txt", DOCS["saitama_nenkin"]}
+
+
+def test_two_builds_at_once_both_land(small, embedder, tmp_path):
+    """Two writers of one index (two `piaqa index` runs, two uploads): the second waits for the first and
+    starts from what it wrote, so the index ends with both documents and no partial generation."""
+    import threading
+
+    _, settings = small
+    one, two = tmp_path / "one", tmp_path / "two"
+    for folder, name in ((one, DOCS["saitama_nenkin"]), (two, DOCS["oita_juki"])):
+        folder.mkdir()
+        shutil.copy(CORPUS / name, folder)
+    errors = []
+
+    def run(folder):
+        try:
+            build_index([folder], settings, embedder)
+        except Exception as exc:  # noqa: BLE001 — reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(f,)) for f in (one, two)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert {d.source for d in read_manifest(settings.index_dir).documents} == {DOCS["saitama_nenkin"], DOCS["oita_juki"]}
+    assert not list(settings.index_dir.glob(".gen-*.tmp"))
