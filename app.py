@@ -106,6 +106,7 @@ def build(state: State) -> gr.Blocks:
                 messages.append(f"✓ {source}: indexed")
             messages += [f"✓ {s}: unchanged" for s in report.unchanged if s in {p.name for p in saved}]
             messages += [f"✗ {p}: {m}" for p, m in report.failed]
+            messages += [f"= {c}: the same content as {o}, indexed once" for c, o in report.duplicates]
         docs = state.documents()
         return ("\n".join(messages) or "No file given.", docs, gr.update(choices=[d[0] for d in docs]))
 

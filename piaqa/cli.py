@@ -47,6 +47,8 @@ def cmd_index(args) -> int:
     report = build_index(paths, settings, rebuild=args.rebuild, progress=_progress)
     for path, message in report.failed:
         print(f"piaqa: error: {message} (skipped; the index keeps what it had)", file=sys.stderr)
+    for copy, original in report.duplicates:
+        print(f"piaqa: {copy} has the same content as {original}: indexed once", file=sys.stderr)
     print(f"index {settings.index_dir}: {report.chunks} chunks; added {len(report.added)}, updated "
           f"{len(report.updated)}, unchanged {len(report.unchanged)}, removed {len(report.removed)}"
           + ("" if report.wrote else " (nothing to do)"))

@@ -37,6 +37,7 @@ class BuildReport:
     failed: tuple[tuple[str, str], ...]  # (path, message)
     chunks: int
     wrote: bool
+    duplicates: tuple[tuple[str, str], ...] = ()  # (file, the indexed file with the same bytes): indexed once
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -148,10 +149,13 @@ def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progres
         entry = DocEntry(source, str(path.resolve()), doc.sha256, doc.org, doc.affair, doc.form, len(chunks))
         todo.append((entry, chunks))
         (updated if old else added).append(source)
+    todo, duplicates = without_copies(todo, entries)
+    for source, _ in duplicates:
+        (added if source in added else updated).remove(source)
     new_chunks = [c for _, chunks in todo for c in chunks]
     changed = bool(todo or removed or rebuild or len(entries) != len(old_docs))
     if not changed:
-        return BuildReport((), (), tuple(unchanged), (), tuple(failed), len(kept), False)
+        return BuildReport((), (), tuple(unchanged), (), tuple(failed), len(kept), False, tuple(duplicates))
     if new_chunks:
         log.info("embedding %d chunks", len(new_chunks))
     new_vectors = embedder.encode_documents([c.search_text for c in new_chunks], progress=progress is not None)
@@ -164,4 +168,18 @@ def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progres
     vectors = vectors[order]
     manifest = Manifest(FORMAT, next_generation(index_dir), fingerprint, tuple(sorted(entries, key=lambda e: e.source)))
     write_generation(index_dir, manifest, chunks, vectors, [tokens(c.search_text) for c in chunks], previous)
-    return BuildReport(tuple(added), tuple(updated), tuple(unchanged), removed, tuple(failed), len(chunks), True)
+    return BuildReport(tuple(added), tuple(updated), tuple(unchanged), removed, tuple(failed), len(chunks), True,
+                       tuple(duplicates))
+
+
+def without_copies(todo: list[tuple[DocEntry, list[Chunk]]], kept: list[DocEntry]
+                   ) -> tuple[list[tuple[DocEntry, list[Chunk]]], list[tuple[str, str]]]:
+    """The new documents minus byte-identical copies of one already kept or of another new one (a second
+    download, `name (1).txt`: the shortest name is taken for the original), and the (copy, original)
+    pairs: a document is indexed once."""
+    seen = {e.sha256: e.source for e in kept}
+    for entry, _ in sorted(todo, key=lambda t: (len(t[0].source), t[0].source)):
+        seen.setdefault(entry.sha256, entry.source)
+    out = [(e, c) for e, c in todo if seen[e.sha256] == e.source]
+    copies = [(e.source, seen[e.sha256]) for e, _ in todo if seen[e.sha256] != e.source]
+    return out, copies

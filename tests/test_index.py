@@ -158,3 +158,15 @@ def test_two_builds_at_once_both_land(small, embedder, tmp_path):
     assert not errors
     assert {d.source for d in read_manifest(settings.index_dir).documents} == {DOCS["saitama_nenkin"], DOCS["oita_juki"]}
     assert not list(settings.index_dir.glob(".gen-*.tmp"))
+
+
+def test_a_byte_identical_copy_is_indexed_once(small, embedder):
+    docs, settings = small
+    original = DOCS["saitama_nenkin"]
+    copy = original.replace(".txt", " (1).txt")  # the name a browser gives a second download
+    shutil.copy(docs / original, docs / copy)
+    report = build_index([docs], settings, embedder)
+    assert report.duplicates == ((copy, original),) and report.added == (original,)
+    assert [d.source for d in read_manifest(settings.index_dir).documents] == [original]
+    hits = Index.load(settings=settings, embedder=embedder).search("委託先名", k=8)
+    assert len({(h.chunk.doc, h.chunk.lines) for h in hits}) == len(hits) and {h.chunk.doc for h in hits} == {original}
