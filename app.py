@@ -93,8 +93,10 @@ def build(state: State) -> gr.Blocks:
                 continue
             target = uploads / name
             stem, n = target.stem, 2
-            while target.exists() and target.read_bytes() != path.read_bytes():
-                target = uploads / f"{stem}-{n}{target.suffix}"  # never overwrite another upload
+            indexed = {c.doc for c in state.index.chunks}
+            # never overwrite another upload, nor take the name of an indexed document (that would replace it)
+            while (target.read_bytes() != path.read_bytes()) if target.exists() else target.name in indexed:
+                target = uploads / f"{stem}-{n}{target.suffix}"
                 n += 1
             shutil.copyfile(path, target)
             saved.append(target)

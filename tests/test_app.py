@@ -145,3 +145,19 @@ def test_ten_concurrent_questions_get_their_own_answers(app_url):
     for question, expected, data in results:
         assert data["question"] == question
         assert expected in data["answer"] or expected in (data["looked_for"] or "")
+
+
+def test_an_upload_named_like_an_indexed_document_never_replaces_it(app_url, tmp_path):
+    from gradio_client import Client, handle_file
+
+    name = DOCS["oita_nenkin"]
+    fake = tmp_path / name  # another assessment under the indexed document's file name
+    fake.write_text((CORPUS / DOCS["saitama_nenkin"]).read_text(encoding="utf-8").replace("さいたま市", "偽市"),
+                    encoding="utf-8")
+    client = Client(app_url, verbose=False)
+    report = client.predict([handle_file(str(fake))], api_name="/upload")[0]
+    stem = name.removesuffix(".txt")
+    assert f"✓ {stem}-2.txt: indexed" in report
+    _, _, data = client.predict("大分市の国年（国民年金に関する事務）の重点項目評価書って評価書番号何番？",
+                                "(all)", "(all)", "(all)", True, api_name="/ask")
+    assert "41" in data["answer"]  # the indexed 大分市 document still answers
