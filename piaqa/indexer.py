@@ -146,7 +146,8 @@ def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progres
                 kept.extend(old_chunks[source])
             continue
         chunks = chunk_document(doc, settings.chunk_chars)
-        entry = DocEntry(source, str(path.resolve()), doc.sha256, doc.org, doc.affair, doc.form, len(chunks))
+        entry = DocEntry(source, str(path.resolve()), doc.sha256, doc.org, doc.affair, doc.form, len(chunks),
+                         doc.number, doc.published)
         todo.append((entry, chunks))
         (updated if old else added).append(source)
     todo, duplicates = without_copies(todo, entries)

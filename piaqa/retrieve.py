@@ -16,7 +16,7 @@ from .embed import Embedder
 from .models import Chunk, Hit
 from .query import Query, affairs_compared, analyse
 from .settings import Settings
-from .store import bm25s_module, read_generation, read_manifest
+from .store import bm25s_module, read_generation, read_manifest, superseded
 from .errors import QueryError
 from .text import compact, has_content, is_placeholder, without_format_chars
 from .tokenize import tokens
@@ -127,7 +127,8 @@ class Filters:
 class Index:
     """The loaded index: chunks, vectors, FAISS and BM25. Load once, search from many threads."""
 
-    def __init__(self, settings: Settings, chunks: list[Chunk], vectors: np.ndarray, embedder: Embedder, bm25):
+    def __init__(self, settings: Settings, chunks: list[Chunk], vectors: np.ndarray, embedder: Embedder, bm25,
+                 superseded_by: dict[str, str] | None = None):
         import faiss
 
         self.settings, self.chunks, self.embedder, self.bm25 = settings, chunks, embedder, bm25
@@ -137,7 +138,9 @@ class Index:
         self.orgs = sorted({c.org for c in chunks if c.org})
         self.affairs = sorted({c.affair for c in chunks if c.affair})
         self._doc_of = np.array([c.doc for c in chunks])
-        self._history = np.array([c.history for c in chunks])
+        # an earlier version of a re-published assessment counts as history, like its change log
+        self.superseded_by = dict(superseded_by or {})
+        self._history = np.array([c.history or c.doc in self.superseded_by for c in chunks])
         # a label with nothing beside it (kept so that "left blank" can be answered) says little to a search
         self._blank = np.array([not (c.selected or c.checked) and is_placeholder(c.value) for c in chunks])
         titles: dict[str, set[str]] = {}  # each distinct title tokenized once
@@ -161,7 +164,8 @@ class Index:
             settings = settings.with_(model=manifest.model["name"])  # query with the model that built it
         chunks, vectors = read_generation(settings.index_dir, manifest)
         bm25 = bm25s.BM25.load(str(settings.index_dir / manifest.generation / "bm25"))
-        return cls(settings, chunks, vectors.astype(np.float32), embedder or Embedder(settings), bm25)
+        return cls(settings, chunks, vectors.astype(np.float32), embedder or Embedder(settings), bm25,
+                   superseded(manifest.documents))
 
     def names_group(self, asked: set[str], chunk: Chunk) -> float:
         """How fully the question's words (`asked`) name the chunk's innermost section (委託事項3's title, …), 0..1."""

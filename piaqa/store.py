@@ -25,6 +25,7 @@ import numpy as np
 
 from .errors import IndexMissing
 from .models import Change, Chunk
+from .text import date_key
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,8 @@ class DocEntry:
     affair: str | None
     form: str | None
     chunks: int
+    number: str | None = None  # 評価書番号: with organisation, 事務 and form, the assessment's identity
+    published: str | None = None  # 公表日: orders the versions of one assessment
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,25 @@ class Manifest:
         data = json.loads(text)
         return cls(format=data["format"], generation=data["generation"], model=data["model"],
                    documents=tuple(DocEntry(**d) for d in data["documents"]))
+
+
+def superseded(documents: tuple[DocEntry, ...]) -> dict[str, str]:
+    """Documents replaced by a later version of the same assessment (same organisation, 事務, form and
+    評価書番号, a later 公表日): {older source: the source that supersedes it}. Versions whose dates do not
+    order them are all kept current."""
+    versions: dict[tuple, list[DocEntry]] = {}
+    for d in documents:
+        if d.number and d.org:
+            versions.setdefault((d.org, d.affair, d.form, d.number), []).append(d)
+    out: dict[str, str] = {}
+    for group in versions.values():
+        dated = [(date_key(d.published), d) for d in group]
+        if len(group) < 2 or any(key is None for key, _ in dated):
+            continue
+        latest_key, latest = max(dated, key=lambda kd: kd[0])
+        if sum(key == latest_key for key, _ in dated) == 1:
+            out.update({d.source: latest.source for key, d in dated if d is not latest})
+    return out
 
 
 def bm25s_module():

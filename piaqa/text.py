@@ -100,6 +100,23 @@ def compact(text: str) -> str:
     return re.sub(r"\s+", "", search_copy(text))
 
 
+ERA_START = {"令和": 2018, "平成": 1988, "昭和": 1925}
+ERA_DATE = re.compile(r"(令和|平成|昭和)\s*(元|[0-9]{1,2})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日")
+
+
+def date_key(text: str | None) -> tuple[int, int, int] | None:
+    """A Japanese-era date as (year, month, day) in the Western calendar, for ordering; None if none.
+
+    >>> date_key("令和元年10月11日"), date_key("平成31年4月17日"), date_key("未定")
+    ((2019, 10, 11), (2019, 4, 17), None)
+    """
+    m = ERA_DATE.search(unicodedata.normalize("NFKC", text or ""))
+    if not m:
+        return None
+    year = 1 if m.group(2) == "元" else int(m.group(2))
+    return ERA_START[m.group(1)] + year, int(m.group(3)), int(m.group(4))
+
+
 def find_date(text: str) -> str | None:
     """The first Japanese-era date in `text`, as written.
 

@@ -170,3 +170,22 @@ def test_a_byte_identical_copy_is_indexed_once(small, embedder):
     assert [d.source for d in read_manifest(settings.index_dir).documents] == [original]
     hits = Index.load(settings=settings, embedder=embedder).search("委託先名", k=8)
     assert len({(h.chunk.doc, h.chunk.lines) for h in hits}) == len(hits) and {h.chunk.doc for h in hits} == {original}
+
+
+def test_a_revised_assessment_answers_and_the_old_version_is_history(small, embedder, tmp_path):
+    """The same assessment (organisation, 事務, form, 評価書番号) re-published with a later 公表日 and another
+    委託先: answers come from the new version; the old one is only reachable as history."""
+    from piaqa.answer import answer
+
+    docs, settings = small
+    lines = (docs / DOCS["saitama_nenkin"]).read_text(encoding="utf-8").split("\n")
+    lines[147] = lines[147].replace("AGS株式会社", "株式会社サンプル改訂")  # 委託事項2 ⑥委託先名
+    revised = "\n".join(lines).replace("令和元年10月11日", "令和6年4月1日", 1)
+    (docs / "saitama-2.txt").write_text(revised, encoding="utf-8")
+    build_index([docs], settings, embedder)
+    index = Index.load(settings=settings, embedder=embedder)
+    assert index.superseded_by == {DOCS["saitama_nenkin"]: "saitama-2.txt"}
+    ans = answer(index, "さいたま市の国年の委託事項2の委託先名は？")
+    assert ans.answer == "株式会社サンプル改訂" and ans.citations[0].chunk.doc == "saitama-2.txt"
+    current = index.search("委託事項2の委託先名", k=20, history=False)
+    assert current and all(h.chunk.doc == "saitama-2.txt" for h in current)

@@ -88,3 +88,17 @@ def test_a_write_that_fails_leaves_the_previous_index_and_nothing_partial(tmp_pa
     assert "could not write the index" in result.stdout and "previous index is unchanged" in result.stdout, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no .tmp, no new generation
     assert read_manifest(tmp_path) == first
+
+
+def entry(source: str, published: str | None, number: str | None = "22", org: str = "架空市") -> DocEntry:
+    return DocEntry(source, source, "0" * 64, org, "国民年金に関する事務", "全項目評価書", 1, number, published)
+
+
+def test_a_later_version_of_the_same_assessment_supersedes_the_earlier():
+    from piaqa.store import superseded
+
+    docs = (entry("v1.txt", "令和元年10月11日"), entry("v2.txt", "令和6年4月1日"), entry("other.txt", "令和2年1月1日", "23"),
+            entry("elsewhere.txt", "平成30年1月1日", org="別市"))
+    assert superseded(docs) == {"v1.txt": "v2.txt"}  # other numbers and other organisations are other assessments
+    assert superseded((entry("a.txt", "令和6年4月1日"), entry("b.txt", "令和6年4月1日"))) == {}  # no order: both kept
+    assert superseded((entry("a.txt", None), entry("b.txt", "令和6年4月1日"))) == {}
