@@ -58,7 +58,9 @@ def test_incremental_updates(small, embedder):
     shrunk = build_index([docs], settings, embedder)
     assert shrunk.removed == ("extra.txt",)
     assert [d.source for d in read_manifest(settings.index_dir).documents] == [DOCS["saitama_nenkin"]]
-    assert len(list(settings.index_dir.glob("gen-*"))) == 1  # old generations are tidied up
+    current = read_manifest(settings.index_dir).generation
+    kept = sorted(p.name for p in settings.index_dir.glob("gen-*"))
+    assert len(kept) == 2 and kept[-1] == current  # older ones are tidied up; the previous stays for recovery
 
 
 def test_unreadable_file_is_skipped_and_keeps_what_was_indexed(small, embedder):
