@@ -161,3 +161,19 @@ def test_a_name_in_a_longer_text():
     assert extract(one, "name", "受託者は？", {"受託者"}) == "架空システム株式会社"
     assert extract_kind(chunk(long), "name", "受託者は？", {"受託者"})[1] != "name"  # it names no one
     assert extract(chunk("架空データ株式会社"), "name", "委託先は？", set()) == "架空データ株式会社"
+
+
+def test_only_a_document_read_whole_can_lack_an_item(tmp_path):
+    """'It has no such item' needs a document whose form was recovered: a badly read one (here, the first
+    pages only, as a PDF reader that lost the table gives) shows a dozen items, so its missing item is no evidence."""
+    from piaqa.answer.core import read_well
+    from piaqa.chunk import chunk_document
+    from piaqa.parse import parse_file
+
+    from .conftest import CORPUS, DOCS
+
+    whole = CORPUS / DOCS["oita_juki"]
+    assert read_well(chunk_document(parse_file(whole)))
+    part = tmp_path / "part.txt"
+    part.write_text("\n".join(whole.read_text(encoding="utf-8").split("\n")[:60]), encoding="utf-8")
+    assert not read_well(chunk_document(parse_file(part)))

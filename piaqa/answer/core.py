@@ -67,6 +67,15 @@ def _label(entry: FormItem) -> str:
     return entry.labels[0]
 
 
+WELL_READ_ITEMS = 30  # distinct form items (schema keys) a document read whole shows; the forms have ~100
+
+
+def read_well(chunks: list[Chunk]) -> bool:
+    """Whether the reader recovered the form of a document: only then does a missing item mean the
+    document has none (a PDF read badly shows a dozen items, and its 'no such item' would be false)."""
+    return len({c.key for c in chunks if c.key and not c.history}) >= WELL_READ_ITEMS
+
+
 def schema_verdict(index, query: Query, entry: FormItem | None, asks: str, doc: str, hits: list[Hit]) -> Answer | None:
     """'Not stated' that is certain from the schema and the document alone, before any ranking: a fact
     no form item holds, no 変更箇所 for a question about changes, no such item in this document."""
@@ -81,7 +90,7 @@ def schema_verdict(index, query: Query, entry: FormItem | None, asks: str, doc: 
     if asks == "change" and not any(c.history for c in chunks):
         return Answer(question, NOT_STATED, "The document does not state this: it has no 変更箇所 (change log) "
                       "section, although its table of contents may list one.", _cite([], hits), "変更箇所")
-    if entry and (entry.key.startswith("cover.") or (asks != "change" and not log_only(chunks))):
+    if entry and (entry.key.startswith("cover.") or (asks != "change" and not log_only(chunks) and read_well(chunks))):
         labels = {label_core(label) for label in entry.labels}
         if not any(c.key == entry.key or label_core(c.item) in labels for c in chunks if not c.history):
             return Answer(question, NOT_STATED, f"The document does not state this: it has no {_label(entry)} item.",
