@@ -70,6 +70,7 @@ class Query:
     affairs: tuple[str, ...]
     keys: tuple[str, ...]  # schema keys asked about, most specific first
     history: bool
+    compared: bool = False  # two 事務 named side by side ('国年と住基で'): both are asked about
 
 
 def normalise(text: str) -> str:
@@ -259,7 +260,7 @@ def _affair_span(low: str, affair: str) -> tuple[int, int]:
                       if normalise(full) == core and "ネット" not in short]
     spans = [(i, i + len(n)) for n in names if (i := low.find(n)) >= 0]
     spans += [m.span() for en, ja in ENGLISH.items() if normalise(ja) == core
-              for m in [re.search(rf"\b{re.escape(en)}", low)] if m]
+              for m in [_term_patterns(en)[0].search(low)] if m]
     return min(spans, default=(-1, -1))
 
 
@@ -284,7 +285,8 @@ def analyse(question: str, orgs: Sequence[str], affairs: Sequence[str]) -> Query
     for short, full in ABBREVIATIONS.items():  # an abbreviation of a 事務 that filtered goes too
         if any(normalise(full) in normalise(a) for a in hit_affairs):
             topic = topic.replace(normalise(short), " ")
-    return Query(question, expanded, squeeze(topic), hit_orgs, hit_affairs, keys, history)
+    return Query(question, expanded, squeeze(topic), hit_orgs, hit_affairs, keys, history,
+                 affairs_compared(question, hit_affairs))
 
 
 def unknown_organisation(question: str, orgs: list[str]) -> str | None:

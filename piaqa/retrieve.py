@@ -14,7 +14,7 @@ import numpy as np
 
 from .embed import Embedder
 from .models import Chunk, Hit
-from .query import Query, affairs_compared, analyse
+from .query import Query, analyse
 from .settings import Settings
 from .store import bm25s_module, read_generation, read_manifest, superseded
 from .errors import QueryError
@@ -203,7 +203,7 @@ class Index:
             # or both when the question names them side by side ("国年と住基で")
             wanted = {org: {a for a in query.affairs if a in self._org_affairs.get(org, set())}
                       for org in query.orgs}
-            if not affairs_compared(query.text, query.affairs):
+            if not query.compared:
                 wanted = {org: {min(found, key=query.affairs.index)} if found else set() for org, found in wanted.items()}
             mask &= np.array([c.org in wanted and (not wanted[c.org] or c.affair in wanted[c.org])
                               for c in self.chunks])
@@ -275,6 +275,6 @@ class Index:
         order = [int(i) for i in np.argsort(-scores, kind="stable") if scores[i] > 0]
         if len(query.orgs) > 1 and not org:
             order = interleave([[i for i in order if self.chunks[i].org == o] for o in query.orgs])
-        elif not affair and affairs_compared(question, query.affairs):  # two 事務 side by side: passages of each
+        elif not affair and query.compared:  # two 事務 side by side: passages of each
             order = interleave([[i for i in order if self.chunks[i].affair == a] for a in query.affairs])
         return [Hit(self.chunks[i], float(scores[i])) for i in order[:k]]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..models import Chunk, Hit
-from ..query import Query, affairs_compared, analyse, unknown_organisation
+from ..query import Query, analyse, unknown_organisation
 from ..retrieve import check_k, checked_question
 from ..schema import FormItem, by_key, label_core
 from ..text import has_content, squeeze
@@ -250,7 +250,7 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
     if not hits:
         return Answer(question, NO_MATCH, "No passage in the index matches this question.")
     field = ("org" if len(query.orgs) > 1 and not org else
-             "affair" if not affair and affairs_compared(question, query.affairs) else None)
+             "affair" if not affair and query.compared else None)
     if field:  # several organisations (or several 事務 of one) named: one cited part for each
         named = query.orgs if field == "org" else query.affairs
         parts = tuple(answer_document(index, query, [h for h in hits if getattr(h.chunk, field) == n])
