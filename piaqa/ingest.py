@@ -1,7 +1,7 @@
 """Read one assessment file from disk into text lines, or fail with a clear InputError.
 
 Handles UTF-8 (with or without BOM), UTF-16 (with its BOM, or without when it reads as an assessment), CP932/Shift_JIS (common from Japanese offices), PDF
-(text layer via pypdf, pages separated as in the PDF text dumps: three empty lines), and
+(its ruled form read by pdfform: rows as tab-separated cells, each line with its page), and
 refuses directories, empty, binary, oversized and non-assessment files with a message naming
 the file and the problem.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
-from .text import is_blank
+from .text import is_blank, standard_ideographs
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ class Source:
     text: str
     sha256: str
     encoding: str
+    pages: tuple[int, ...] = ()  # page of each line of `text` (1-based) when the source has pages
 
 
 def _garbled(text: str) -> bool:
@@ -69,27 +70,40 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     raise InputError(name, "not UTF-8 or Shift_JIS/CP932 text; re-save it as UTF-8")
 
 
-def pdf_text(path: Path) -> str:
-    """The text layer of a PDF, pages separated by three empty lines (as in the text dumps)."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+def pdf_lines(path: Path) -> tuple[str, tuple[int, ...]]:
+    """A PDF's form as text lines (ruled rows as tab-separated cells; see pdfform) and each line's page.
 
-    quiet = logging.getLogger("pypdf")
-    level, quiet.level = quiet.level, logging.ERROR  # a damaged PDF makes pypdf log hundreds of warnings
+    Raises InputError for an encrypted, damaged or text-less (scanned) PDF, in one line.
+    """
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.psexceptions import PSException
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    from .pdfform import read_pages
+
+    noisy = [logging.getLogger(name) for name in ("pdfminer", "pdfplumber")]
+    levels = [lg.level for lg in noisy]
+    for lg in noisy:
+        lg.setLevel(logging.ERROR)  # a damaged PDF makes pdfminer log hundreds of warnings
     try:
-        reader = PdfReader(path)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise InputError(path.name, "encrypted PDF (it has a password); give an unencrypted copy")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PyPdfError, ValueError, OSError, KeyError, TypeError) as exc:
-        encrypted = "encrypt" in str(exc).lower() or "AES" in str(exc) or "cryptography" in str(exc)
-        raise InputError(path.name, "encrypted PDF; give an unencrypted copy" if encrypted
-                         else f"unreadable PDF ({exc})") from exc
+        with pdfplumber.open(path) as pdf:
+            pages = read_pages(pdf)
+    except (PdfminerException, PSException, PDFEncryptionError, ValueError, OSError, KeyError, TypeError,
+            AttributeError, AssertionError) as exc:
+        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)) or "encrypt" in str(cause).lower():
+            raise InputError(path.name, "encrypted PDF (it has a password); give an unencrypted copy") from exc
+        detail = str(cause) if not isinstance(cause, type) else cause.__name__
+        raise InputError(path.name, f"unreadable PDF ({detail[:80] or type(cause).__name__}); "
+                                    "re-save or re-download it") from exc
     finally:
-        quiet.setLevel(level)
-    if not any(p.strip() for p in pages):
+        for lg, level in zip(noisy, levels):
+            lg.setLevel(level)
+    lines = [(p.number, line) for p in pages for line in p.lines]
+    if not any(line.strip() for _, line in lines):
         raise InputError(path.name, "PDF has no text layer (scanned?); OCR it first")
-    return ("\n" + "\n".join(PAGE_BREAK) + "\n").join(p.strip("\n") for p in pages)
+    return "\n".join(line for _, line in lines), tuple(n for n, _ in lines)
 
 
 def read_source(path: Path, max_bytes: int = MAX_BYTES) -> Source:
@@ -108,14 +122,15 @@ def read_source(path: Path, max_bytes: int = MAX_BYTES) -> Source:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(name, f"cannot be read ({exc.strerror})") from exc
+    pages: tuple[int, ...] = ()
     if path.suffix.lower() == ".pdf" or data.startswith(b"%PDF"):
-        text, encoding = pdf_text(path), "pdf"
+        (text, pages), encoding = pdf_lines(path), "pdf"
     else:
         text, encoding = decode(data, name)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = standard_ideographs(text.replace("\r\n", "\n").replace("\r", "\n"))
     if all(is_blank(line) for line in text.split("\n")):
         raise InputError(name, "empty file (only blank lines)")
     if not any(marker in text for marker in PIA_MARKERS):
         raise InputError(name, "not a 特定個人情報保護評価書 (none of 特定個人情報/評価書/変更箇所 appears)")
     log.debug("read %s (%s, %d bytes)", name, encoding, size)
-    return Source(name, text, hashlib.sha256(data).hexdigest(), encoding)
+    return Source(name, text, hashlib.sha256(data).hexdigest(), encoding, pages)

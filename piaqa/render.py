@@ -49,11 +49,27 @@ def document_text(doc: Document, values: bool = True) -> str:
     return "\n".join(out)
 
 
+def has_lines(chunk) -> bool:
+    """Line numbers mean something to a reader of a text file; a PDF's reader follows its pages."""
+    return not chunk.doc.lower().endswith(".pdf")
+
+
+def location(chunk, short: bool = False) -> str:
+    """Where a passage is, for a reader: `p. 12` for a PDF; `lines 819–823` (and its page, when the
+    text has page breaks) for a text file. `short` gives the terminal form (`L819-823 p.12`)."""
+    a, b = chunk.lines
+    span = (f"L{a}" + (f"-{b}" if b != a else "")) if short else (f"lines {a}" + (f"–{b}" if b != a else ""))
+    page = f"p.{chunk.page}" if short else f"p. {chunk.page}"
+    if not has_lines(chunk):
+        return page if chunk.page else ""
+    return f"{span} {page}" if chunk.page else span
+
+
 def hit_dict(hit) -> dict:
     """A passage as the evaluation contract has it."""
     c = hit.chunk
     return {"doc": c.doc, "org": c.org, "affair": c.affair, "form": c.form, "section": c.section, "item": c.item,
-            "text": c.text, "lines": list(c.lines), "page": c.page, "score": round(hit.score, 6),
+            "text": c.text, "lines": list(c.lines) if has_lines(c) else None, "page": c.page, "score": round(hit.score, 6),
             "history": c.history, "key": c.key, "selected": c.selected}
 
 
@@ -66,9 +82,7 @@ def hits_text(question: str, hits) -> str:
         out.append("  (no passage found)")
     for n, hit in enumerate(hits, 1):
         c = hit.chunk
-        where = f"{c.doc} L{c.lines[0]}" + (f"-{c.lines[1]}" if c.lines[1] != c.lines[0] else "")
-        if c.page:
-            where += f" p.{c.page}"
+        where = f"{c.doc} {location(c, short=True)}".rstrip()
         flag = " [変更箇所/history]" if c.history else ""
         out.append(f"[{n}] {c.org} {c.affair} {c.form} | {c.section} > {c.item or '(text)'}{flag}\n"
                    f"    {where}  score {hit.score:.4f}")
@@ -96,10 +110,9 @@ def answer_text(ans) -> str:
         out.append(f"   (item looked for: {ans.looked_for})")
     for n, hit in enumerate(ans.citations, 1):
         c = hit.chunk
-        lines = f"L{c.lines[0]}" + (f"-{c.lines[1]}" if c.lines[1] != c.lines[0] else "")
-        page = f" p.{c.page}" if c.page else ""
         flag = " [変更箇所/history]" if c.history else ""
-        out.append(f"[{n}] {c.section} > {c.item or '(text)'}{flag}\n    {c.org} {c.affair} {c.form}, {c.doc} {lines}{page}")
+        out.append(f"[{n}] {c.section} > {c.item or '(text)'}{flag}\n    {c.org} {c.affair} {c.form}, {c.doc} "
+                   f"{location(c, short=True)}".rstrip())
         body = strip_html(c.text)
         out.append("    " + (body[:240] + ("…" if len(body) > 240 else "")))
     return "\n".join(out)

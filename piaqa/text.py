@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 TAG = re.compile(r"<[^>]*>")
 BLOCK_TAG = re.compile(r"</?(?:p|br|li|tr|ul|ol|div|table)\b[^>]*>", re.I)
@@ -19,6 +20,46 @@ PLACEHOLDERS = frozenset({"", "-", "－", "—", "――", "―", "————"
                           "(記載なし)", "（記載なし）"})
 POINTERS = re.compile(r"(?:提供先|移転先)一覧に記載|別紙\s*[0-9０-９]*\s*のとおり")
 LIST_START = re.compile(r"^\s*(?:[・●○◆■※【＜<（(]|[0-9０-９]{1,2}\s*[．.、)）]|[①-⑳])")
+
+
+# Kangxi radicals, the CJK radicals supplement and the compatibility ideographs: code points PDF
+# text extraction emits in place of the ideographs the author typed (⼤ for 大, ⺠ for 民).
+RADICAL_FORMS = re.compile(r"[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+CJK_UNIFIED = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
+
+
+@lru_cache(maxsize=1)
+def _radical_supplement() -> dict[str, str]:
+    """CJK radicals supplement → the unified ideograph it looks like, from Unicode's confusables
+    (UTS #39), which the `confusable_homoglyphs` package ships; Unicode gives these no decomposition."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    table = {}
+    for char, homoglyphs in confusables_data.items():
+        if len(char) == 1 and "\u2e80" <= char <= "\u2eff":
+            same = [h["c"] for h in homoglyphs if len(h["c"]) == 1 and CJK_UNIFIED.match(h["c"])]
+            if same:
+                table[char] = same[0]
+    return table
+
+
+@lru_cache(maxsize=None)
+def _ideograph(char: str) -> str:
+    mapped = unicodedata.normalize("NFKC", char)  # Kangxi radicals, compatibility ideographs
+    if mapped != char and CJK_UNIFIED.fullmatch(mapped):
+        return mapped
+    return _radical_supplement().get(char, char)
+
+
+def standard_ideographs(text: str) -> str:
+    """Radical and compatibility code points replaced by the standard ideographs (by Unicode block:
+    NFKC for Kangxi radicals and compatibility ideographs, Unicode's confusables for the radicals
+    supplement, which has no decomposition). Nothing else in the text changes.
+
+    >>> standard_ideographs("\u2f24分市 住\u2ea0基本台帳 ①")
+    '大分市 住民基本台帳 ①'
+    """
+    return RADICAL_FORMS.sub(lambda m: _ideograph(m.group()), text) if RADICAL_FORMS.search(text) else text
 
 
 def is_blank(line: str) -> bool:

@@ -8,6 +8,7 @@ from collections import OrderedDict
 
 from .answer import Answer
 from .models import Chunk
+from .render import location
 
 STATUS = {"answered": ("answered", "#1b7f3b"), "not_stated": ("not stated in the document", "#b26a00"),
           "no_match": ("no match", "#8a1c1c")}
@@ -53,9 +54,8 @@ def highlight(passage: str, answer: str) -> str:
 
 
 def where(chunk: Chunk) -> str:
-    lines = f"lines {chunk.lines[0]}" + (f"–{chunk.lines[1]}" if chunk.lines[1] != chunk.lines[0] else "")
-    page = f", page {chunk.page}" if chunk.page else ""
-    return f"{chunk.doc}, {lines}{page}"
+    place = location(chunk)
+    return f"{chunk.doc}, {place}" if place else chunk.doc
 
 
 def answer_html(ans: Answer) -> str:
@@ -72,7 +72,7 @@ def card(n: int, chunk: Chunk, answer: str, section: list[Chunk]) -> str:
     marked, and the whole section around it on request."""
     history = " <span class='piaqa-history'>変更箇所 (history)</span>" if chunk.history else ""
     around = "".join(
-        f"<div class='piaqa-where'>{esc(c.item or '(text)')} — lines {c.lines[0]}–{c.lines[1]}</div>"
+        f"<div class='piaqa-where'>{esc(c.item or '(text)')} — {esc(location(c))}</div>"
         f"<pre class='piaqa-passage'>{esc(display_text(c.text))}</pre>" for c in section)
     return (f"<div class='piaqa-card' data-doc='{esc(chunk.doc)}'>"
             f"<div><b>[{n}] {esc(chunk.org)} · {esc(chunk.affair)} · {esc(chunk.form)}</b>{history}</div>"

@@ -10,6 +10,7 @@ from piaqa.errors import InputError
 from piaqa.parse import parse_file
 
 from .conftest import CORPUS, DOCS
+from .pdfdraw import text_pdf
 
 
 def run_cli(*args):
@@ -78,32 +79,14 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path):
     assert "大分市 / 住民基本台帳に関する事務" in result.stdout
 
 
-def minimal_pdf(text: str | None) -> bytes:
-    """A one-page PDF with an ASCII text layer (or none), written by hand: no PDF library needed."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode() if text else b""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
-               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    out, offsets = b"%PDF-1.4\n", []
-    for n, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-
-
 def test_pdf_text_layer_is_read(tmp_path):
     from piaqa.ingest import read_source
 
     path = tmp_path / "scan.pdf"
-    path.write_bytes(minimal_pdf("Privacy impact assessment"))
+    path.write_bytes(text_pdf("Privacy impact assessment"))
     with pytest.raises(InputError, match="not a 特定個人情報保護評価書"):
         read_source(path)  # read through the PDF path, then refused for what it says
-    path.write_bytes(minimal_pdf(None))
+    path.write_bytes(text_pdf(None))
     with pytest.raises(InputError, match="no text layer"):
         read_source(path)
     path.write_bytes(b"%PDF-1.4 broken")
