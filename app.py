@@ -19,7 +19,6 @@ from piaqa.answer import answer as extractive
 from piaqa.embed import Embedder
 from piaqa.errors import IndexMissing, PiaqaError
 from piaqa.indexer import build_index
-from piaqa.parse import parse_file
 from piaqa.render import answer_dict
 from piaqa.retrieve import Index
 from piaqa.settings import Settings, from_env
@@ -86,11 +85,6 @@ def build(state: State) -> gr.Blocks:
         for file in files or []:
             path = Path(file if isinstance(file, str) else file.name)
             name = Path(getattr(file, "orig_name", None) or path.name).name
-            try:
-                parse_file(path)  # refuse what cannot be read before anything is written
-            except PiaqaError as exc:
-                messages.append(f"✗ {name}: {exc.problem if hasattr(exc, 'problem') else exc}")
-                continue
             target = uploads / name
             stem, n = target.stem, 2
             indexed = {c.doc for c in state.index.chunks}
@@ -98,16 +92,25 @@ def build(state: State) -> gr.Blocks:
             while (target.read_bytes() != path.read_bytes()) if target.exists() else target.name in indexed:
                 target = uploads / f"{stem}-{n}{target.suffix}"
                 n += 1
+            existed = target.exists()
             shutil.copyfile(path, target)
-            saved.append(target)
+            saved.append((target, existed))
         if saved:
-            report = build_index(saved, state.settings, state.embedder,
+            report = build_index([t for t, _ in saved], state.settings, state.embedder,
                                  progress=lambda items, total, what: progress.tqdm(items, total=total, desc=what))
             state.reload()
+            refused = {Path(p).name: m for p, m in report.failed}
+            for target, existed in saved:  # parsed once, by the build: what it refused is not kept
+                if target.name in refused and not existed:
+                    target.unlink(missing_ok=True)
+            read = dict(report.quality)
             for source in (*report.added, *report.updated):
-                messages.append(f"✓ {source}: indexed")
-            messages += [f"✓ {s}: unchanged" for s in report.unchanged if s in {p.name for p in saved}]
-            messages += [f"✗ {p}: {m}" for p, m in report.failed]
+                quality = read.get(source)
+                messages.append(f"✓ {source}: indexed" + (f" — read {quality.summary()}" if quality else ""))
+                if quality and quality.warning:
+                    messages.append(f"  ⚠ {quality.warning}")
+            messages += [f"✓ {s}: unchanged" for s in report.unchanged if s in {t.name for t, _ in saved}]
+            messages += [f"✗ {m}" for _, m in report.failed]
             messages += [f"= {c}: the same content as {o}, indexed once" for c, o in report.duplicates]
         docs = state.documents()
         return ("\n".join(messages) or "No file given.", docs, gr.update(choices=[d[0] for d in docs]))

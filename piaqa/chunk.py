@@ -144,6 +144,8 @@ def chunk_document(doc: Document, limit: int = 800) -> list[Chunk]:
             if not clean.strip() and not facts(item) and not item.label:
                 continue  # a labelled item left blank is kept: "the form leaves it blank" is an answer
             page = doc.pages[lines[0] - 1] if doc.pages else None
+            if doc.source_lines:  # a reflowed text: cite the lines of the file as it is
+                lines = (doc.source_lines[lines[0] - 1], doc.source_lines[lines[1] - 1])
             chunks.append(Chunk(
                 id=f"{doc.source}:{lines[0]}-{lines[1]}:{len(chunks)}", doc=doc.source, org=doc.org,
                 affair=doc.affair, form=doc.form, section=section_path(path), item=item.label, key=item.key,

@@ -13,6 +13,7 @@ log = logging.getLogger("piaqa")
 
 def cmd_parse(args) -> int:
     from .parse import parse_file
+    from .parse.quality import read_quality
     from .render import document_dict, document_text, to_json
 
     status = 0
@@ -24,6 +25,10 @@ def cmd_parse(args) -> int:
             status = 2
             continue
         print(to_json(document_dict(doc)) if args.json else document_text(doc, values=not args.outline))
+        quality = read_quality(doc)
+        print(f"piaqa: {doc.source}: read {quality.summary()}", file=sys.stderr)
+        if quality.warning:
+            print(f"piaqa: warning: {doc.source}: {quality.warning}", file=sys.stderr)
     return status
 
 
@@ -47,6 +52,10 @@ def cmd_index(args) -> int:
     report = build_index(paths, settings, rebuild=args.rebuild, progress=_progress)
     for path, message in report.failed:
         print(f"piaqa: error: {message} (skipped; the index keeps what it had)", file=sys.stderr)
+    for source, quality in report.quality:
+        log.info("%s: read %s", source, quality.summary())
+        if quality.warning:
+            print(f"piaqa: warning: {source}: {quality.warning}", file=sys.stderr)
     for copy, original in report.duplicates:
         print(f"piaqa: {copy} has the same content as {original}: indexed once", file=sys.stderr)
     print(f"index {settings.index_dir}: {report.chunks} chunks; added {len(report.added)}, updated "

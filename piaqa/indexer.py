@@ -21,6 +21,7 @@ from .errors import IndexMissing, InputError
 from .ingest import SUFFIXES
 from .models import Chunk
 from .parse import parse_file
+from .parse.quality import ReadQuality, read_quality
 from .settings import Settings
 from .store import FORMAT, DocEntry, Manifest, next_generation, read_generation, read_manifest, write_generation
 from .tokenize import tokens
@@ -38,6 +39,7 @@ class BuildReport:
     chunks: int
     wrote: bool
     duplicates: tuple[tuple[str, str], ...] = ()  # (file, the indexed file with the same bytes): indexed once
+    quality: tuple[tuple[str, ReadQuality], ...] = ()  # (file, how well it was read) for each file parsed
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -52,8 +54,9 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-PIPELINE_SOURCES = ("ingest.py", "text.py", "schema.py", "models.py", "chunk.py", "tokenize.py", "parse/document.py",
-                    "parse/fields.py", "parse/markers.py", "parse/changelog.py", "parse/meta.py")
+PIPELINE_SOURCES = ("ingest.py", "pdfform.py", "text.py", "schema.py", "models.py", "chunk.py", "tokenize.py",
+                    "parse/document.py", "parse/items.py", "parse/reflow.py", "parse/fields.py", "parse/markers.py", "parse/changelog.py",
+                    "parse/meta.py")
 
 
 @lru_cache(maxsize=1)
@@ -128,7 +131,7 @@ def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progres
     entries: list[DocEntry] = []
     kept: list[tuple[Chunk, np.ndarray]] = []
     todo: list[tuple[DocEntry, list[Chunk]]] = []
-    added, updated, unchanged, failed = [], [], [], []
+    added, updated, unchanged, failed, read = [], [], [], [], []
     items = sorted(wanted.items())
     for source, path in (progress(items, len(items), "parse") if progress else items):
         old = old_docs.get(source)
@@ -145,6 +148,7 @@ def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progres
                 entries.append(old)
                 kept.extend(old_chunks[source])
             continue
+        read.append((source, read_quality(doc)))
         chunks = chunk_document(doc, settings.chunk_chars)
         entry = DocEntry(source, str(path.resolve()), doc.sha256, doc.org, doc.affair, doc.form, len(chunks),
                          doc.number, doc.published)
@@ -156,7 +160,7 @@ def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progres
     new_chunks = [c for _, chunks in todo for c in chunks]
     changed = bool(todo or removed or rebuild or len(entries) != len(old_docs))
     if not changed:
-        return BuildReport((), (), tuple(unchanged), (), tuple(failed), len(kept), False, tuple(duplicates))
+        return BuildReport((), (), tuple(unchanged), (), tuple(failed), len(kept), False, tuple(duplicates), tuple(read))
     if new_chunks:
         log.info("embedding %d chunks", len(new_chunks))
     new_vectors = embedder.encode_documents([c.search_text for c in new_chunks], progress=progress is not None)
@@ -170,7 +174,7 @@ def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progres
     manifest = Manifest(FORMAT, next_generation(index_dir), fingerprint, tuple(sorted(entries, key=lambda e: e.source)))
     write_generation(index_dir, manifest, chunks, vectors, [tokens(c.search_text) for c in chunks], previous)
     return BuildReport(tuple(added), tuple(updated), tuple(unchanged), removed, tuple(failed), len(chunks), True,
-                       tuple(duplicates))
+                       tuple(duplicates), tuple(read))
 
 
 def without_copies(todo: list[tuple[DocEntry, list[Chunk]]], kept: list[DocEntry]

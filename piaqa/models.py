@@ -75,6 +75,8 @@ class Document:
     sections: tuple[Section, ...] = ()
     lines: tuple[str, ...] = field(default=(), repr=False)
     pages: tuple[int, ...] = field(default=(), repr=False)  # page of each line, () when unknown
+    source_lines: tuple[int, ...] = field(default=(), repr=False)  # line of the file each line came from,
+    # when the text had lost its line breaks and `lines` were recovered (parse/reflow.py); () otherwise
 
 
 @dataclass(frozen=True)

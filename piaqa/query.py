@@ -115,6 +115,18 @@ def affair_core(affair: str) -> str:
     return AFFAIR_TAIL.sub("", affair)
 
 
+def affair_names(affair: str) -> tuple[str, ...]:
+    """The names a question uses for a 事務, normalised: its core, the core's head noun before 「の」,
+    the core without 制度.
+
+    >>> affair_names("児童手当の支給に関する事務"), affair_names("後期高齢者医療制度に関する事務")
+    (('児童手当の支給', '児童手当'), ('後期高齢者医療制度', '後期高齢者医療'))
+    """
+    core = normalise(affair_core(affair))
+    names = [core, core.split("の")[0], re.sub(r"制度$", "", core)]
+    return tuple(dict.fromkeys(n for n in names if len(n) >= 3))
+
+
 MONTHS = {m: i + 1 for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
                                            "august", "september", "october", "november", "december"))}
 ERAS = (("令和", 2019, (5, 1)), ("平成", 1989, (1, 8)), ("昭和", 1926, (12, 25)))
@@ -256,7 +268,7 @@ def affairs_compared(question: str, affairs: Sequence[str]) -> bool:
 def _affair_span(low: str, affair: str) -> tuple[int, int]:
     """Where a question first names a 事務 (by name, abbreviation or English): (start, end), or (-1, -1)."""
     core = normalise(affair_core(affair))
-    names = [core] + [normalise(short) for short, full in ABBREVIATIONS.items()
+    names = [*affair_names(affair)] + [normalise(short) for short, full in ABBREVIATIONS.items()
                       if normalise(full) == core and "ネット" not in short]
     spans = [(i, i + len(n)) for n in names if (i := low.find(n)) >= 0]
     spans += [m.span() for en, ja in ENGLISH.items() if normalise(ja) == core
@@ -278,7 +290,7 @@ def analyse(question: str, orgs: Sequence[str], affairs: Sequence[str]) -> Query
     words = [by_key(k).labels[0] for k in keys[:3]]
     expanded = " ".join([expanded, *(w for w in words if w not in expanded)])
     topic = normalise(expanded)
-    names = [a for o in hit_orgs for a in org_aliases(o, known_orgs)] + [normalise(affair_core(a)) for a in hit_affairs]
+    names = [a for o in hit_orgs for a in org_aliases(o, known_orgs)] + [n for a in hit_affairs for n in affair_names(a)]
     names += [normalise(a) for a in hit_affairs]
     for name in sorted(names, key=len, reverse=True):
         topic = re.sub(rf"\b{re.escape(name)}\b" if name.isascii() else re.escape(name), " ", topic)

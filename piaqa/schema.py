@@ -40,11 +40,12 @@ CATALOGUE: tuple[FormItem, ...] = (
     _f("cover.title", ["評価書名"], ["assessment title", "title"]),
     _f("cover.org", ["評価実施機関名"], ["implementing body", "organisation", "organization"]),
     _f("cover.published", ["公表日"], ["published", "publication date", "publish"], ["公表"]),
-    _f("cover.approval", ["個人情報保護委員会承認日", "承認日"], ["approval date", "approved", "approve"]),
+    _f("cover.approval", ["個人情報保護委員会承認日", "特定個人情報保護委員会承認日", "承認日"], ["approval date", "approved", "approve"]),
     _f("cover.notes", ["特記事項"], ["special notes", "remarks"]),
+    _f("cover.style", ["様式"], ["form version", "form style", "which form"], ["様式番号"]),
     # Ⅰ 基本情報
     _f("jimu.name", ["事務の名称"], ["name of the affair", "business name"]),
-    _f("jimu.description", ["事務の内容"], ["business description", "what the work involves", "tasks", "duties"], ["事務内容", "業務内容"]),
+    _f("jimu.description", ["事務の内容", "事務の概要"], ["business description", "what the work involves", "tasks", "duties"], ["事務内容", "業務内容"]),
     _f("jimu.target_count", ["対象人数"], ["target population", "number of people covered", "population bracket"], ["人数"], choice=True),
     _f("system.name", ["システムの名称"], ["system name"]),
     _f("system.function", ["システムの機能"], ["system function", "functions"], ["機能"]),
@@ -172,6 +173,7 @@ CATALOGUE: tuple[FormItem, ...] = (
 SECTION_TITLES: tuple[str, ...] = (
     "基本情報", "特定個人情報ファイルの概要", "特定個人情報ファイルの取扱いプロセスにおけるリスク対策",
     "リスク対策", "その他のリスク対策", "開示請求、問合せ", "評価実施手続",
+    "関連情報", "しきい値判断項目", "しきい値判断結果",  # 基礎項目評価書 (様式2)
 )
 SUBSECTION_TITLES: tuple[str, ...] = (
     "特定個人情報ファイルを取り扱う事務において使用するシステム", "特定個人情報ファイルを取り扱う事務",
@@ -183,6 +185,7 @@ SUBSECTION_TITLES: tuple[str, ...] = (
     "特定個人情報の開示・訂正・利用停止請求", "特定個人情報ファイルの取扱いに関する問合せ",
     "基礎項目評価", "国民・住民等からの意見の聴取", "第三者点検", "個人情報保護委員会の承認",
     "リスク対策", "評価実施手続",
+    "対象人数", "取扱者数", "重大事故", "しきい値判断結果", "提出する特定個人情報保護評価書の種類",  # 様式2
 )
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -253,6 +256,26 @@ def resolve(label: str, path: tuple[str, ...] = ()) -> FormItem | None:
         return scoped[0]
     plain = [e for e in entries if not e.within]
     return plain[0] if plain else None
+
+
+FORM_TYPES = ("全項目評価書", "重点項目評価書", "基礎項目評価書")
+
+# The items a 基礎項目評価書 (様式2) prints: Ⅰ 関連情報 (事務, システム, ファイル名, 個人番号の利用, 情報連携,
+# 担当部署, 他の評価実施機関), Ⅱ しきい値判断項目 (対象人数, 取扱者数, 重大事故), Ⅲ しきい値判断結果 and,
+# in later versions, Ⅳ リスク対策 (ratings and whether work is 委託/提供). It names no contractor, no
+# recipient and no contact: those items of the longer forms are not in it.
+BASIC_FORM_KEYS = ("cover.", "jimu.", "system.name", "file.name", "number_use.", "linkage.", "dept.", "other_bodies",
+                   "use.users", "procedure.threshold", "risk.", "itaku.present", "provide.present", "audit.",
+                   "training")
+
+
+def printed_by(form: str | None, key: str) -> bool:
+    """Whether a form type prints the item `key` at all (unknown form types: assume it does).
+
+    >>> printed_by("基礎項目評価書", "itaku.contractor_name"), printed_by("全項目評価書", "itaku.contractor_name")
+    (False, True)
+    """
+    return form != "基礎項目評価書" or key.startswith(BASIC_FORM_KEYS)
 
 
 def by_key(key: str) -> FormItem:

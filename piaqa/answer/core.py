@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..models import Chunk, Hit
 from ..query import Query, analyse, unknown_organisation
 from ..retrieve import check_k, checked_question
-from ..schema import FormItem, by_key, label_core
+from ..schema import FormItem, by_key, label_core, printed_by
 from ..text import has_content, squeeze
 from ..tokenize import tokens
 from .asks import asked_type, offered_options
@@ -35,6 +35,9 @@ class Answer:
     looked_for: str | None = None  # the form item that was looked for
     parts: tuple["Answer", ...] = ()  # one per organisation, for questions about several
     generated: bool = False  # written by a chat model from the cited passages
+
+
+MAX_DOCUMENTS = 5  # documents answered side by side when a question names none
 
 
 def _value(chunk: Chunk) -> str:
@@ -87,6 +90,10 @@ def schema_verdict(index, query: Query, entry: FormItem | None, asks: str, doc: 
         return Answer(question, NOT_STATED, f"The document does not state this: the form has no item for "
                       f"{_label(entry)}." + (f" It says {said}." if said else ""), _cite(related, hits), _label(entry))
     chunks = index.chunks_of(doc)
+    form = chunks[0].form if chunks else None
+    if entry and not printed_by(form, entry.key):
+        return Answer(question, NOT_STATED, f"The document does not state this: a {form} has no item for "
+                      f"{_label(entry)}.", _cite([], hits), _label(entry))
     if asks == "change" and not any(c.history for c in chunks):
         return Answer(question, NOT_STATED, "The document does not state this: it has no 変更箇所 (change log) "
                       "section, although its table of contents may list one.", _cite([], hits), "変更箇所")
@@ -229,6 +236,25 @@ TYPE_WORDS = {"contact": "such contact detail", "date": "date", "amount": "amoun
               "period": "period"}
 
 
+def each_document(index, query: Query, hits: list[Hit]) -> Answer | None:
+    """A question that names no organisation nor 事務, with passages from several documents: the item
+    from each document that has it (up to MAX_DOCUMENTS), each cited — or None when they agree or
+    only one answers (then the best document answers alone)."""
+    docs = list(dict.fromkeys(h.chunk.doc for h in hits))[:MAX_DOCUMENTS]
+    if len(docs) < 2:
+        return None
+    parts = [answer_document(index, query, [h for h in hits if h.chunk.doc == d]) for d in docs]
+    parts = [p for p in parts if p.status == ANSWERED and p.citations]
+    if len({p.answer for p in parts}) < 2:
+        return None
+    orgs = [p.citations[0].chunk.org for p in parts]
+    names = [f"{c.org} {c.affair}" if orgs.count(c.org) > 1 else c.org
+             for c in (p.citations[0].chunk for p in parts)]
+    text = "／".join(f"{name}: {p.answer}" for name, p in zip(names, parts))
+    cites = _cite([p.citations[0] for p in parts], [c for p in parts for c in p.citations])
+    return Answer(query.text, ANSWERED, text, cites, parts[0].looked_for, tuple(parts))
+
+
 def answer(index, question: str, k: int = 10, org: str | None = None, affair: str | None = None,
            history: bool = True, form: str | None = None) -> Answer:
     """Answer a question from the index, with citations. Raises QueryError for a question or k out of range."""
@@ -259,6 +285,10 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
         text = "／".join(f"{getattr(p.citations[0].chunk, field)}: {p.answer}" for p in parts if p.citations)
         cites = _cite([p.citations[0] for p in parts if p.citations], [c for p in parts for c in p.citations])
         return Answer(question, status, text, cites, parts[0].looked_for if parts else None, parts)
+    if not (org or affair or query.orgs or query.affairs):
+        several = each_document(index, query, hits[:k])
+        if several:
+            return several
     by_doc = [h for h in hits if h.chunk.doc == hits[0].chunk.doc]
     result = answer_document(index, query, by_doc)
     # the passage the answer comes from, then the best passages of the search (which may say more)

@@ -10,8 +10,9 @@ import unicodedata
 from collections.abc import Callable
 
 from ..models import Chunk
-from ..schema import by_key
-from ..text import DATE, is_placeholder, strip_html
+from ..parse.fields import split_options
+from ..schema import FORM_TYPES, by_key
+from ..text import DATE, compact, is_placeholder, strip_html
 from ..tokenize import tokens
 from .asks import asks_before
 from .extract import DATE_FACT, asked_unit, best_sentence, count_answer, find_contact, find_quantity, numbered_count, polarity
@@ -152,8 +153,23 @@ def extract_amount(chunk: Chunk, question: str, topic: set[str]) -> str | None:
     return m.group(0) if m else None
 
 
+def _one_of(question: str, text: str, alternatives) -> str | None:
+    """'Is it X?' where X is one of mutually exclusive alternatives and the text states another: that
+    other (the question's premise is wrong: いいえ)."""
+    asked = [a for a in alternatives if compact(a) in compact(question)]
+    stated = [a for a in alternatives if compact(a) in compact(text)]
+    if len(asked) == 1 and stated and asked[0] not in stated:
+        return stated[0]
+    return None
+
+
 def extract_yes_no(chunk: Chunk, question: str, topic: set[str]) -> str | None:
-    """はい/いいえ with the sentence that decides it (a selected option decides by itself)."""
+    """はい/いいえ with the sentence that decides it (a selected option decides by itself; a question
+    naming another option, or another form type than the document's, is answered いいえ)."""
+    other = _one_of(question, chunk.selected, split_options(chunk.text)[1]) if chunk.selected else None
+    about_cover = chunk.key is None or chunk.key.startswith("cover.")  # "is it a 全項目評価書?" asks the cover
+    if other or (about_cover and chunk.form and _one_of(question, chunk.form, FORM_TYPES)):
+        return f"いいえ (No): {other or chunk.form}"
     if chunk.selected:
         return chunk.selected
     value = plain(chunk)

@@ -1,8 +1,10 @@
 """Read one assessment's lines into its form tree: cover, Ⅰ–Ⅵ, 別添, sub-sections, groups, items.
 
 A single pass over the raw lines with a small amount of state. The two families differ only in
-how a label is recognised (a leading ASCII space in PDF dumps, the first tab cell in table dumps)
-and in how continuation lines attach to an item.
+how a label is recognised (a leading ASCII space in PDF dumps, the first tab cell in table dumps
+and in the rows pdfform reads from a PDF; a line of its own in plain extracted text) and in how
+continuation lines attach to an item (items.py). A text whose line breaks were lost gets them
+back first (reflow.py).
 """
 from __future__ import annotations
 
@@ -13,31 +15,16 @@ from pathlib import Path
 from ..errors import InputError
 from ..ingest import Source, read_source
 from ..models import Document, Item, Section
-from ..schema import form_labels, label_core, resolve
-from ..text import find_date, is_blank, join_wrapped, squeeze, strip_html, table_columns
+from ..text import is_blank, squeeze, strip_html
 from . import changelog, meta
-from .fields import OPTION_HEAD, OPTION_MARK, find_checked, find_selected, option_vocabulary, split_options
-from .markers import (Heading, TOC, group_heading, is_placeholder, section_heading, split_pdf_label,
-                      subsection_heading, table_label, unknown_table_label)
+from .fields import option_vocabulary
+from .items import PDF, TABLE, Draft, cover_items, finish, named_group, split_row, wraps_label
+from .markers import Heading, TOC, group_heading, is_placeholder, section_heading, split_pdf_label, subsection_heading
+from .reflow import is_reflowed, relines
 
-PDF, TABLE = "pdf_text", "table_text"
 NO_HEADING = "(見出しなし)"
 COVER = "表紙"
-COVER_LABELS = ("評価書番号評価書名", "評価書番号", "評価書名", "評価実施機関名", "公表日", "特記事項",
-                "個人のプライバシー等の権利利益の保護の宣言", "個人情報保護委員会承認日【行政機関等のみ】")
 ANNEX_GROUP = re.compile(r"^[\s\u3000]*[<＜][^<>＜＞/]{1,20}[>＞][\s\u3000]*$")
-REPEAT = re.compile(r"(\[[^\[\]]+\])(?:\s+\1)+")  # an HTML table and its flattened copy
-DEBRIS = re.compile(r"^[\[\]［］\s○〇()（）]*$")
-
-
-@dataclass
-class _Draft:
-    label: str
-    rows: list[tuple[int, str]]
-    inline: bool = False
-    gap: bool = False
-    annex: bool = False  # free text of an annex (事務の内容, 記録項目): no labels inside
-    label_rows: int = 1  # rows the label spans (a PDF cell wraps a long label onto the next lines)
 
 
 @dataclass
@@ -45,17 +32,28 @@ class _Node:
     heading: Heading
     start: int
     end: int
-    drafts: list[_Draft] = field(default_factory=list)
+    drafts: list[Draft] = field(default_factory=list)
     children: list["_Node"] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)  # ready-made (change-log rows, cover)
     awaiting_title: bool = False
 
 
 def detect_family(lines: list[str]) -> str:
-    """Tab/HTML table dump or PDF text dump."""
+    """Tab/HTML table dump, or PDF text dump (labels marked by one leading ASCII space). Plain lines
+    with neither mark (text extracted without layout) are read as one-cell table rows.
+
+    >>> detect_family(["Ⅰ 関連情報", "①事務の名称", "児童手当の支給に関する事務"]), detect_family([" ①事務の名称 x", "y"])
+    ('table_text', 'pdf_text')
+    """
     content = [line for line in lines if not is_blank(line)]
     tabbed = sum("\t" in line.strip("\n") or "<p>" in line for line in content)
-    return TABLE if content and tabbed / len(content) > 0.05 else PDF
+    if content and tabbed / len(content) > 0.05:
+        return TABLE
+    marked = sum(bool(split_pdf_label(line)) for line in content)
+    if not content or marked / len(content) > 0.02:
+        return PDF
+    first = next((h for h in map(section_heading, content) if h), None)
+    return PDF if first is None or first.changelog else TABLE  # a change log alone keeps the dump's reader
 
 
 def page_numbers(lines: list[str]) -> tuple[int, ...]:
@@ -88,96 +86,6 @@ def toc_span(lines: list[str]) -> tuple[int, int] | None:
     return None
 
 
-def _value_lines(draft: _Draft, family: str, vocab: frozenset[str]) -> tuple[list[str], tuple[str, ...], str]:
-    """Cleaned value lines (options removed), the options, and the raw value text."""
-    raw_parts, clean, options = [], [], []
-    for k, (_, line) in enumerate(draft.rows):
-        if 0 < k < draft.label_rows:
-            continue
-        text = line
-        if k == 0 and draft.label:
-            text = _inline_value(line, family)
-        raw_parts.append(text)
-        if OPTION_MARK.search(text) or OPTION_HEAD.search(text):
-            text, found = split_options(text)
-            options.extend(found)
-            if not found and re.fullmatch(r"\s*[0-9０-９]{1,2}\s*[)）]\s*(.+)", strip_html(text)):
-                continue  # a lone option line of a PDF dump
-        else:
-            text = strip_html(text.replace("\t", " "))
-        text = REPEAT.sub(r"\1", text)
-        if text and not DEBRIS.match(text) and text not in clean:
-            clean.append(text)
-    return clean, tuple(dict.fromkeys(options)), "\n".join(raw_parts)
-
-
-def wraps_label(draft: _Draft, line: str) -> bool:
-    """A PDF line that continues the label above it: the label so far is only the start of a form
-    label, and with this line it is that label or a longer start of it (`④提供する情報の対象となる` /
-    `本人の数`). Labels are known from the schema, so a value is never taken for a label."""
-    if draft.inline or draft.gap or len(draft.rows) != draft.label_rows or not draft.label:
-        return False
-    head, longer = label_core(draft.label), label_core(draft.label + line.strip())
-    labels = form_labels()
-    if head in labels or len(line.strip()) > 30:
-        return False
-    # the start of a label, or a long label's end (`…におけるその他のリスク及びそのリスクに対す` / `る措置`)
-    return any(k.startswith(longer) or (len(k) >= 8 and longer.endswith(k)) for k in labels)
-
-
-def split_row(line: str, family: str) -> tuple[str, str] | None:
-    """(label, value on the same line) when the line starts an item, else None.
-
-    In table dumps a group cell (`再委託`, `⑦使用の主体`) may precede the label of a sub-field:
-    the innermost label wins.
-    """
-    if family == PDF:
-        return split_pdf_label(line)
-    cells = [c for c in line.split("\t") if c.strip()]
-    found = table_label(cells[0]) if cells else None
-    while len(cells) > 1 and table_label(cells[1]) and (found or cells[0].strip() == "再委託"):
-        cells = cells[1:]
-        found = table_label(cells[0])
-    if found:
-        return found[0], "\t".join([found[1], *cells[1:]]).strip("\t")
-    if len(cells) > 1 and unknown_table_label(cells[0]):
-        return squeeze(strip_html(cells[0])), "\t".join(cells[1:])
-    return None
-
-
-def _inline_value(line: str, family: str) -> str:
-    split = split_row(line, family)
-    return split[1] if split else ""
-
-
-def column_wise(rows: list[tuple[int, str]]) -> str:
-    """A multi-column table (別添 記録項目: 項目名 | 項目名 | 項目名) read down each column."""
-    return "\n".join(cell for column in table_columns([line for _, line in rows]) for cell in column)
-
-
-def finish(draft: _Draft, path: tuple[str, ...], family: str, vocab: frozenset[str], pages) -> Item:
-    clean, options, raw_value = _value_lines(draft, family, vocab)
-    value = join_wrapped(clean) if family == PDF else "\n".join(squeeze(c) for c in clean)
-    if draft.annex and family == TABLE and sum(line.count("\t") >= 1 for _, line in draft.rows) > len(draft.rows) / 2:
-        value = column_wise(draft.rows)
-    entry = resolve(draft.label, path) if draft.label else resolve(re.sub(r"^\d+\.\s*", "", path[-1]), path)
-    # A choice is read only where the item is one: a catalogue choice, or an unknown label with brackets.
-    is_choice = entry.choice if entry else bool(draft.label) and bool(re.search(r"[\[\]［］]", raw_value))
-    selected = find_selected(raw_value, options, vocab, bare=bool(options or entry)) if is_choice else None
-    first, last = draft.rows[0][0], draft.rows[-1][0]
-    return Item(label=squeeze(draft.label), key=entry.key if entry else None, value=value,
-                raw="\n".join(line for _, line in draft.rows), lines=(first, last), selected=selected,
-                checked=find_checked(raw_value), options=options, page=pages[first - 1] if pages else None)
-
-
-def named_group(title: str, items: list[Item]) -> str:
-    """システムN takes the name its ①システムの名称 gives, so that the path says which system it is."""
-    if not title.startswith("システム") or " " in title:
-        return title
-    name = next((it.value for it in items if it.key == "system.name" and 0 < len(it.value) <= 60), None)
-    return f"{title} {name}" if name else title
-
-
 def _freeze(node: _Node, parents: tuple[str, ...], family: str, vocab, pages, history=False) -> Section:
     draft_path = (*parents, node.heading.title)
     history = history or node.heading.changelog
@@ -190,37 +98,12 @@ def _freeze(node: _Node, parents: tuple[str, ...], family: str, vocab, pages, hi
                    items=tuple(items), children=children, history=history)
 
 
-def cover_items(rows: list[tuple[int, str]], pages) -> list[Item]:
-    """Items of the cover page: known cover labels, each with the lines up to the next label."""
-    from ..text import compact
-
-    drafts: list[_Draft] = []
-    for n, line in rows:
-        if is_blank(line):
-            continue
-        key = compact(line)
-        if key in COVER_LABELS or key.startswith("個人情報保護委員会承認日"):
-            drafts.append(_Draft(squeeze(line.replace("\t", " / ")), [(n, line)]))
-        elif drafts and (drafts[-1].label != "公表日" or find_date(line)):
-            drafts[-1].rows.append((n, line))
-        else:
-            drafts.append(_Draft("", [(n, line)]))
-    items = []
-    for d in drafts:
-        body = [squeeze(strip_html(s.replace("\t", " "))) for _, s in d.rows[1 if d.label else 0:]]
-        entry = (resolve(d.label) or resolve(re.split(r"[\s/]+", d.label)[0])) if d.label else None
-        items.append(Item(label=d.label, key=entry.key if entry else None, value="\n".join(b for b in body if b),
-                          raw="\n".join(s for _, s in d.rows), lines=(d.rows[0][0], d.rows[-1][0]),
-                          page=pages[d.rows[0][0] - 1] if pages else None))
-    return items
-
-
 class _Builder:
     def __init__(self, family: str, pages):
         self.family, self.pages = family, pages
         self.roots: list[_Node] = []
         self.stack: list[_Node] = []  # open nodes, level 1..3
-        self.draft: _Draft | None = None
+        self.draft: Draft | None = None
 
     def open(self, heading: Heading, n: int) -> _Node:
         if heading.level > 1 and not self.stack:
@@ -237,7 +120,7 @@ class _Builder:
         for node in self.stack:
             node.end = max(node.end, n)
 
-    def add(self, draft: _Draft) -> None:
+    def add(self, draft: Draft) -> None:
         if not self.stack:
             self.open(Heading(1, NO_HEADING), draft.rows[0][0])
         self.stack[-1].drafts.append(draft)
@@ -260,7 +143,7 @@ class _Builder:
             if self.draft and self.draft.annex:
                 self.draft.rows.append((n, line))
             else:
-                self.add(_Draft("", [(n, line)], annex=True))
+                self.add(Draft("", [(n, line)], annex=True))
             return
         heading = subsection_heading(first) or group_heading(line if self.family == TABLE else first)
         if heading:
@@ -276,7 +159,7 @@ class _Builder:
         self.touch(n)
         found = split_row(line, self.family)
         if found:
-            self.add(_Draft(found[0], [(n, line)], inline=bool(found[1])))
+            self.add(Draft(found[0], [(n, line)], inline=bool(found[1])))
             return
         top = self.stack[-1] if self.stack else None
         if top and top.awaiting_title and not top.drafts:
@@ -290,13 +173,18 @@ class _Builder:
         elif self.draft and (self.family == TABLE or not (self.draft.inline and self.draft.gap)):
             self.draft.rows.append((n, line))
         else:
-            self.add(_Draft("", [(n, line)]))
+            self.add(Draft("", [(n, line)]))
 
 
 def parse_source(src: Source) -> Document:
     lines = src.text.split("\n")
+    reflowed = is_reflowed(lines)
+    source_lines: tuple[int, ...] = ()
+    if reflowed:  # line breaks lost: the form's printed labels and headings say where lines were
+        numbered = relines(src.text)
+        lines, source_lines = [line for _, line in numbered], tuple(n for n, _ in numbered)
     family = detect_family(lines)
-    pages = page_numbers(lines) if family == PDF else ()
+    pages = () if reflowed else src.pages or (page_numbers(lines) if family == PDF else ())
     page_of = (lambda n: pages[n - 1]) if pages else (lambda n: None)
     vocab = option_vocabulary(lines)
     toc = toc_span(lines)
@@ -306,6 +194,8 @@ def parse_source(src: Source) -> Document:
     cover_end = toc[0] if toc else first_heading
     cover = _Node(Heading(1, COVER), 1, max(body_start, cover_end, 1))
     cover.items = cover_items([(i + 1, lines[i]) for i in range(cover_end)], pages)
+    if not toc and family == TABLE and any(it.key for it in cover.items):
+        body_start = cover_end  # no 項目一覧: the cover ends where the first section begins
     if toc:  # the 項目一覧 says which sections the form has: part of what the document discloses
         rows = [(i + 1, lines[i]) for i in range(toc[0], toc[1]) if not is_blank(lines[i])]
         cover.items.append(Item(label="項目一覧", key=None, value="\n".join(squeeze(s) for _, s in rows[1:]),
@@ -347,7 +237,7 @@ def parse_source(src: Source) -> Document:
     m = meta.extract(lines, changelog_only, affair_item)
     return Document(source=src.name, sha256=src.sha256, family=family, org=m.org, affair=m.affair, form=m.form,
                     number=m.number, title=m.title, published=m.published, sections=sections,
-                    lines=tuple(lines), pages=pages)
+                    lines=tuple(lines), pages=pages, source_lines=source_lines)
 
 
 def walk(sections: tuple[Section, ...]):

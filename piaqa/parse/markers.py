@@ -22,6 +22,9 @@ PLACEHOLDER = re.compile(r"^[\s\u3000]*(システム|委託事項|提供先|移�
 RISK = re.compile(r"^[\s\u3000]*リスク\s*([0-9０-９]{0,2})\s*[：:][\s\u3000]*(.*?)\s*$")
 TOC = re.compile(r"^[\s\u3000]*項目一覧[\s\u3000]*$")
 CHANGELOG_HEADER = re.compile(r"変更前の記載.*変更後の記載|^変更日\t項目")
+COVER_LABELS = ("評価書番号評価書名", "評価書番号", "評価書名", "評価実施機関名", "公表日", "特記事項",
+                "個人のプライバシー等の権利利益の保護の宣言", "個人情報保護委員会承認日【行政機関等のみ】",
+                "特定個人情報保護委員会承認日【行政機関等のみ】")  # the last: the committee's name until 2016
 _SECTIONS = tuple(compact(t) for t in SECTION_TITLES)
 _SUBSECTIONS = tuple(compact(t) for t in SUBSECTION_TITLES)
 

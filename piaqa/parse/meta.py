@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..text import compact, find_date, is_blank, squeeze
 
 FORM = re.compile(r"(全項目|重点項目|基礎項目)評価書")
-AFFAIR = re.compile(r"([一-龥ァ-ヶー・]{2,20}に関する事務|[一-龥ァ-ヶー・]{2,20}事務)")
+AFFAIR = re.compile(r"([一-龥ァ-ヶー・][一-龥ぁ-んァ-ヶー・]{1,24}に関する事務|[一-龥ァ-ヶー・]{2,20}事務)")
 ORG_SUFFIX = r"(?:組合連合会|共済組合|連合会|広域連合|機構|[都道府県市区町村])"
 DEFINED_ORG = re.compile(rf"([一-龥ァ-ヶー]{{2,30}}?{ORG_SUFFIX})[（(]以下")
 DECLARATION_ORG = re.compile(rf"^[\s\u3000]*([^\s、。]{{1,20}}?{ORG_SUFFIX})は、[^。]*?特定個人情報ファイル")
@@ -74,8 +74,23 @@ def form_type(lines: list[str], changelog_only: bool) -> str | None:
     return None
 
 
+def evaluator(lines: list[str]) -> str | None:
+    """The organisation the cover's 評価実施機関名 names, without the head's title (`内子町長` → 内子町)."""
+    i = _find(lines, "評価実施機関名")
+    value = _next_value(lines, i) if i is not None else None
+    if not value or len(value) > 40:
+        return None
+    head = HEAD_ORG.match(value)
+    if head:
+        return head.group(1)
+    return value if re.search(rf"{ORG_SUFFIX}$", value) else None
+
+
 def organisation(lines: list[str], title: str | None) -> str | None:
-    """From the 評価書名, the 宣言 (`大分市は、…`), the 評価実施機関名, or the body's own definition."""
+    """From the cover's 評価実施機関名, the 評価書名, the 宣言 (`大分市は、…`), or the body's own definition."""
+    found = evaluator(lines)
+    if found:
+        return found
     if title:
         first = re.split(r"[\s\u3000]+", title)[0]
         if re.search(rf"{ORG_SUFFIX}$", first) and not first.endswith("事務"):
