@@ -54,7 +54,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-PIPELINE_SOURCES = ("ingest.py", "pdfform.py", "text.py", "schema.py", "models.py", "chunk.py", "tokenize.py",
+PIPELINE_SOURCES = ("ingest.py", "pdfform.py", "text.py", "schema.py", "forms.py", "models.py", "chunk.py", "tokenize.py",
                     "parse/document.py", "parse/items.py", "parse/reflow.py", "parse/fields.py", "parse/markers.py", "parse/changelog.py",
                     "parse/meta.py")
 

@@ -205,10 +205,35 @@ def _row_text(row: dict[int, list[str]], cells: int) -> str:
     return "\t".join(texts)
 
 
+def _name(value) -> str:
+    """A PDF name object (or bytes, or str) as text: /Off → 'Off'."""
+    value = getattr(value, "name", value)
+    return value.decode("latin-1") if isinstance(value, bytes) else str(value or "")
+
+
+def field_ticks(annots: list[dict]) -> list[Glyph]:
+    """Check boxes and radio buttons that are interactive form fields (AcroForm widgets): ticked when
+    their appearance state is anything but Off."""
+    glyphs = []
+    for annot in annots:
+        data = annot.get("data") or {}
+        parent = data.get("Parent") if isinstance(data.get("Parent"), dict) else {}
+        if _name(data.get("Subtype")) != "Widget" or _name(data.get("FT") or parent.get("FT")) != "Btn":
+            continue
+        state = _name(data.get("AS") or data.get("V") or parent.get("V"))
+        side = max(annot["x1"] - annot["x0"], 1.0)
+        glyphs.append(Glyph(TICKED if state and state != "Off" else EMPTY,
+                            annot["x0"], annot["x1"], annot["top"], annot["bottom"], side))
+    return glyphs
+
+
 def _glyphs(page) -> list[Glyph]:
     chars = [Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c.get("size") or 1.0) for c in page.chars]
-    shapes = [*page.curves, *page.rects]
-    return chars + widget_ticks(shapes)
+    fields = field_ticks(page.annots)
+    drawn = [g for g in widget_ticks([*page.curves, *page.rects])  # a field's own drawing is not a second box
+             if not any(f.x0 - 2 <= (g.x0 + g.x1) / 2 <= f.x1 + 2 and f.top - 2 <= (g.top + g.bottom) / 2 <= f.bottom + 2
+                        for f in fields)]
+    return chars + fields + drawn
 
 
 def without_margins(pages: list[list[tuple[str, bool]]]) -> list[list[str]]:

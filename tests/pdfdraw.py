@@ -9,15 +9,23 @@ from __future__ import annotations
 TICK, BOX = "\x01", "\x02"
 
 
-def _pdf(pages: list[bytes], width: float, height: float) -> bytes:
+def _pdf(pages: list[bytes], width: float, height: float, fields: list[list[tuple]] | None = None) -> bytes:
+    """A PDF of content streams; `fields` gives each page's check-box form fields ((x0, y0, x1, y1), ticked)."""
+    fields = fields or [[] for _ in pages]
     font = 3 + 2 * len(pages)
+    widgets = font + 3
     objects: list[bytes] = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         f"<< /Type /Pages /Kids [{' '.join(f'{3 + 2 * i} 0 R' for i in range(len(pages)))}] "
         f"/Count {len(pages)} >>".encode(),
     ]
+    annots, n = [], widgets
+    for page_fields in fields:
+        annots.append(list(range(n, n + len(page_fields))))
+        n += len(page_fields)
     for i, stream in enumerate(pages):
-        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width} {height}] "
+        refs = " ".join(f"{r} 0 R" for r in annots[i])
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width} {height}] /Annots [{refs}] "
                        f"/Resources << /Font << /F1 {font} 0 R >> >> /Contents {4 + 2 * i} 0 R >>".encode())
         objects.append(f"<< /Length {len(stream)} >>\nstream\n".encode() + stream + b"\nendstream")
     objects += [
@@ -28,6 +36,9 @@ def _pdf(pages: list[bytes], width: float, height: float) -> bytes:
         b"<< /Type /FontDescriptor /FontName /HeiseiKakuGo-W5 /Flags 4 /FontBBox [0 -120 1000 880] "
         b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 80 >>",
     ]
+    objects += [f"<< /Type /Annot /Subtype /Widget /FT /Btn /T (box{k}) /Rect [{x0:.2f} {y0:.2f} {x1:.2f} {y1:.2f}] "
+                f"/AS /{'Yes' if ticked else 'Off'} >>".encode()
+                for k, ((x0, y0, x1, y1), ticked) in enumerate(f for page in fields for f in page)]
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
@@ -54,7 +65,7 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
     return [*lines, line] if line else lines
 
 
-def _line_ops(x: float, y: float, text: str, size: float) -> str:
+def _line_ops(x: float, y: float, text: str, size: float, fields: list | None = None) -> str:
     ops, run, run_x = [], "", x
     for char in text + "\0":
         if char in (TICK, BOX, "\0"):
@@ -62,7 +73,11 @@ def _line_ops(x: float, y: float, text: str, size: float) -> str:
                 ops.append(f"BT /F1 {size} Tf {run_x:.2f} {y:.2f} Td <{run.encode('utf-16-be').hex()}> Tj ET")
                 run_x += sum(_advance(c, size) for c in run)
                 run = ""
-            if char in (TICK, BOX):
+            if char in (TICK, BOX) and fields is not None:  # an interactive form field, not a drawing
+                side, bx, by = size, run_x + size * 0.15, y - size * 0.1
+                fields.append(((bx, by, bx + side, by + side), char == TICK))
+                run_x += size * 1.3
+            elif char in (TICK, BOX):
                 side, bx, by = size, run_x + size * 0.15, y - size * 0.1
                 ops.append(f"q 1 1 1 rg {bx:.2f} {by:.2f} {side:.2f} {side:.2f} re f Q")
                 ops.append(f"q 0.45 0.45 0.45 RG 0.5 w {bx:.2f} {by:.2f} {side:.2f} {side:.2f} re S Q")
@@ -77,14 +92,16 @@ def _line_ops(x: float, y: float, text: str, size: float) -> str:
 
 
 def form_pdf(rows: list[list[str]], page=(595.0, 842.0), size: float = 9.0, label_share: float = 0.28,
-             margin: float = 40.0) -> bytes:
+             margin: float = 40.0, form_fields: bool = False) -> bytes:
     """A PDF of ruled rows: one cell spans the width; two or more cells split it after the label column.
 
-    Rows flow onto new pages; every cell wraps to its width. `page` is (width, height) in points.
+    Rows flow onto new pages; every cell wraps to its width. `page` is (width, height) in points. With
+    `form_fields`, the boxes are interactive check-box fields instead of drawings.
     """
     width, height = page
     inner = width - 2 * margin
     pages, ops, top = [], [], height - margin
+    fields: list[list[tuple]] = [[]]
     leading = size * 1.4
     for cells in rows:
         if len(cells) == 1:
@@ -98,16 +115,18 @@ def form_pdf(rows: list[list[str]], page=(595.0, 842.0), size: float = 9.0, labe
         if top - row_height < margin:
             pages.append("\n".join(ops).encode("latin-1"))
             ops, top = [], height - margin
+            fields.append([])
         bottom = top - row_height
         ops.append(f"0.6 w {xs[0]:.2f} {top:.2f} m {xs[-1]:.2f} {top:.2f} l S")
         ops.append(f"0.6 w {xs[0]:.2f} {bottom:.2f} m {xs[-1]:.2f} {bottom:.2f} l S")
         ops += [f"0.6 w {x:.2f} {bottom:.2f} m {x:.2f} {top:.2f} l S" for x in xs]
         for i, lines in enumerate(wrapped):
             for j, line in enumerate(lines):
-                ops.append(_line_ops(xs[i] + size * 0.3, top - size * 0.3 - leading * (j + 1) + size * 0.3, line, size))
+                ops.append(_line_ops(xs[i] + size * 0.3, top - size * 0.3 - leading * (j + 1) + size * 0.3, line, size,
+                                     fields[-1] if form_fields else None))
         top = bottom
     pages.append("\n".join(ops).encode("latin-1"))
-    return _pdf(pages, width, height)
+    return _pdf(pages, width, height, fields)
 
 
 def text_pdf(text: str | None) -> bytes:

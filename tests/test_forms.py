@@ -117,3 +117,13 @@ def test_pdf_citations_carry_pages_and_no_line_numbers(others):
 def test_a_reflowed_text_is_cited_by_the_lines_of_its_file(others):
     ans = answer(others, "郡山市の後期高齢者医療の評価書番号は？")
     assert ans.answer == "11" and ans.citations[0].chunk.lines == (1, 1)  # the file is one line
+
+
+def test_a_cover_alone_is_an_assessment(tmp_path):
+    """The opening of an assessment, cut before its first section: the cover's own fields say what it is."""
+    text = (DATA / "001_uchiko_jidoteate_kiso.txt").read_text(encoding="utf-8")
+    path = tmp_path / "cover.txt"
+    path.write_text(text[:text.index("Ⅰ 関連情報")], encoding="utf-8")
+    doc = parse_file(path)
+    assert (doc.org, doc.form, doc.number, doc.published) == ("内子町", "基礎項目評価書", "8", "平成27年3月10日")
+    assert [s.title for s in doc.sections] == ["表紙"]  # read once, as the cover

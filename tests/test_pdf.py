@@ -12,10 +12,11 @@ from piaqa.parse import walk
 from .conftest import CORPUS, DOCS
 from .pdfdraw import BOX, TICK, form_pdf
 
-RENDERINGS = {  # (page size in points, font size, label column share)
-    "A4, 9 pt, label 28%": ((595.0, 842.0), 9.0, 0.28),
-    "B4, 10.5 pt, label 35%": ((729.0, 1032.0), 10.5, 0.35),
-    "Letter, 8 pt, label 22%": ((612.0, 792.0), 8.0, 0.22),
+RENDERINGS = {  # (page size in points, font size, label column share, boxes as form fields)
+    "A4, 9 pt, label 28%": ((595.0, 842.0), 9.0, 0.28, False),
+    "B4, 10.5 pt, label 35%": ((729.0, 1032.0), 10.5, 0.35, False),
+    "Letter, 8 pt, label 22%": ((612.0, 792.0), 8.0, 0.22, False),
+    "A4, 9 pt, check boxes as form fields": ((595.0, 842.0), 9.0, 0.28, True),
 }
 
 
@@ -44,10 +45,10 @@ def form_items(doc) -> list[tuple]:
 
 @pytest.mark.parametrize("rendering", RENDERINGS)
 def test_a_drawn_form_reads_as_the_dump_it_was_drawn_from(tmp_path, rendering):
-    page, size, share = RENDERINGS[rendering]
+    page, size, share, fields = RENDERINGS[rendering]
     rows = dump_rows("oita_juki", 170)  # cover, 項目一覧, Ⅰ and Ⅱ up to the 委託 items
     pdf = tmp_path / "form.pdf"
-    pdf.write_bytes(form_pdf(rows, page=page, size=size, label_share=share))
+    pdf.write_bytes(form_pdf(rows, page=page, size=size, label_share=share, form_fields=fields))
     text = tmp_path / "form.txt"
     text.write_text("\n".join("\t".join(r) for r in rows).replace(TICK, "○").replace(BOX, " "), encoding="utf-8")
     from_pdf, from_text = parse_file(pdf), parse_file(text)

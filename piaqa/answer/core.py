@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from ..models import Chunk, Hit
 from ..query import Query, analyse, unknown_organisation
 from ..retrieve import check_k, checked_question
-from ..schema import FormItem, by_key, label_core, printed_by
+from ..forms import printed_by
+from ..schema import FormItem, by_key, label_core
 from ..text import has_content, squeeze
 from ..tokenize import tokens
 from .asks import asked_type, offered_options
@@ -91,7 +92,7 @@ def schema_verdict(index, query: Query, entry: FormItem | None, asks: str, doc: 
                       f"{_label(entry)}." + (f" It says {said}." if said else ""), _cite(related, hits), _label(entry))
     chunks = index.chunks_of(doc)
     form = chunks[0].form if chunks else None
-    if entry and not printed_by(form, entry.key):
+    if entry and not printed_by(form, entry.key) and not any(c.key == entry.key for c in chunks):
         return Answer(question, NOT_STATED, f"The document does not state this: a {form} has no item for "
                       f"{_label(entry)}.", _cite([], hits), _label(entry))
     if asks == "change" and not any(c.history for c in chunks):

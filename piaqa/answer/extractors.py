@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 from ..models import Chunk
 from ..parse.fields import split_options
-from ..schema import FORM_TYPES, by_key
+from ..forms import FORM_TYPES
+from ..schema import by_key
 from ..text import DATE, compact, is_placeholder, strip_html
 from ..tokenize import tokens
 from .asks import asks_before

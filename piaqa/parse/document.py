@@ -23,6 +23,7 @@ from .markers import Heading, TOC, group_heading, is_placeholder, section_headin
 from .reflow import is_reflowed, relines
 
 NO_HEADING = "(見出しなし)"
+COVER_SCAN = 60  # lines in which a cover names the form
 COVER = "表紙"
 ANNEX_GROUP = re.compile(r"^[\s\u3000]*[<＜][^<>＜＞/]{1,20}[>＞][\s\u3000]*$")
 
@@ -194,7 +195,7 @@ def parse_source(src: Source) -> Document:
     cover_end = toc[0] if toc else first_heading
     cover = _Node(Heading(1, COVER), 1, max(body_start, cover_end, 1))
     cover.items = cover_items([(i + 1, lines[i]) for i in range(cover_end)], pages)
-    if not toc and family == TABLE and any(it.key for it in cover.items):
+    if not toc and (family == TABLE or first_heading == len(lines)) and any(it.key for it in cover.items):
         body_start = cover_end  # no 項目一覧: the cover ends where the first section begins
     if toc:  # the 項目一覧 says which sections the form has: part of what the document discloses
         rows = [(i + 1, lines[i]) for i in range(toc[0], toc[1]) if not is_blank(lines[i])]
@@ -227,7 +228,9 @@ def parse_source(src: Source) -> Document:
     if log_node is not None:
         rows = changelog.table_rows if family == TABLE else changelog.pdf_rows
         log_node.items = rows(log_rows, page_of)
-    if not any(r.heading.title not in (NO_HEADING, COVER) for r in builder.roots):
+    cover_read = sum(1 for it in cover.items if it.key and it.value) >= 2 and any(
+        "特定個人情報保護評価書" in line for line in lines[:COVER_SCAN])  # a cover alone (an opening) is one too
+    if not cover_read and not any(r.heading.title not in (NO_HEADING, COVER) for r in builder.roots):
         raise InputError(src.name, "no assessment structure found (no Ⅰ–Ⅵ section, 別添 or 変更箇所 heading); "
                                    "is this a 特定個人情報保護評価書?")
     roots = [cover, *builder.roots] if cover.items else builder.roots

@@ -9,7 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..schema import CIRCLED, SECTION_TITLES, SUBSECTION_TITLES, known_labels, label_core
+from ..forms import SECTION_TITLES, SUBSECTION_TITLES
+from ..schema import CIRCLED, known_labels, label_core
 from ..text import compact, squeeze, strip_html
 
 ROMAN = {"Ⅰ": "Ⅰ", "Ⅱ": "Ⅱ", "Ⅲ": "Ⅲ", "Ⅳ": "Ⅳ", "Ⅴ": "Ⅴ", "Ⅵ": "Ⅵ",

@@ -13,6 +13,7 @@ DEFINED_ORG = re.compile(rf"([一-龥ァ-ヶー]{{2,30}}?{ORG_SUFFIX})[（(]以�
 DECLARATION_ORG = re.compile(rf"^[\s\u3000]*([^\s、。]{{1,20}}?{ORG_SUFFIX})は、[^。]*?特定個人情報ファイル")
 HEAD_ORG = re.compile(rf"^(\S{{1,20}}?{ORG_SUFFIX})(?:長|知事)$")
 COVER_LINES = 60
+COVER_WORDS = frozenset(compact(w) for w in ("評価書番号", "評価書名", "評価実施機関名", "公表日", "特記事項", "項目一覧"))
 
 
 @dataclass(frozen=True)
@@ -78,12 +79,11 @@ def evaluator(lines: list[str]) -> str | None:
     """The organisation the cover's 評価実施機関名 names, without the head's title (`内子町長` → 内子町)."""
     i = _find(lines, "評価実施機関名")
     value = _next_value(lines, i) if i is not None else None
-    if not value or len(value) > 40:
-        return None
+    if not value or not 2 <= len(value) <= 30 or " " in value or compact(value) in COVER_WORDS \
+            or find_date(value) or re.search(r"評価|公表|承認|特記", value):
+        return None  # blank on the cover: the next line is another label or its value
     head = HEAD_ORG.match(value)
-    if head:
-        return head.group(1)
-    return value if re.search(rf"{ORG_SUFFIX}$", value) else None
+    return head.group(1) if head else value
 
 
 def organisation(lines: list[str], title: str | None) -> str | None:

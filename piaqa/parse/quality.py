@@ -23,7 +23,7 @@ class ReadQuality:
     warning: str | None = None
 
     def summary(self) -> str:
-        pages = f", {self.pages} pages" if self.pages else ""
+        pages = f", {self.pages} page{'s' if self.pages > 1 else ''}" if self.pages else ""
         return f"{self.items} items ({self.known} form items, {self.choices} with a selected option){pages}"
 
 

@@ -13,7 +13,8 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from ..schema import CIRCLED, SECTION_TITLES, SUBSECTION_TITLES, form_labels
+from ..forms import SECTION_TITLES, SUBSECTION_TITLES
+from ..schema import CIRCLED, form_labels
 from ..text import compact
 from .markers import COVER_LABELS
 
