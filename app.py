@@ -19,6 +19,7 @@ from piaqa.answer import answer as extractive
 from piaqa.embed import Embedder
 from piaqa.errors import IndexMissing, PiaqaError
 from piaqa.indexer import build_index
+from piaqa.ingest import MAX_BYTES
 from piaqa.render import answer_dict
 from piaqa.retrieve import Index
 from piaqa.settings import Settings, from_env
@@ -158,7 +159,8 @@ def main() -> None:
     demo = build(state)
     demo.queue(default_concurrency_limit=4).launch(
         server_name=os.environ.get("PIAQA_HOST", "127.0.0.1"), server_port=int(os.environ.get("PIAQA_PORT", "7860")),
-        auth=tuple(auth.split(":", 1)) if auth else None, css=CSS, show_error=False)
+        auth=tuple(auth.split(":", 1)) if auth else None, css=CSS, show_error=False,
+        max_file_size=MAX_BYTES)  # refused while it arrives, before anything is stored
 
 
 if __name__ == "__main__":

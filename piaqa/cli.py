@@ -49,7 +49,7 @@ def cmd_index(args) -> int:
 
     settings = _settings()
     paths = [Path(p) for p in args.paths] or [settings.corpus_dir]
-    report = build_index(paths, settings, rebuild=args.rebuild, progress=_progress)
+    report = build_index(paths, settings, rebuild=args.rebuild, progress=_progress, replace=args.replace)
     for path, message in report.failed:
         print(f"piaqa: error: {message} (skipped; the index keeps what it had)", file=sys.stderr)
     for source, quality in report.quality:
@@ -164,6 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="add or update documents in the index (incremental)")
     p.add_argument("paths", nargs="*", help="files or folders (default: the corpus folder)")
     p.add_argument("--rebuild", action="store_true", help="re-embed everything")
+    p.add_argument("--replace", action="store_true",
+                   help="let a file replace the indexed document of the same name from another place (logged)")
     p.set_defaults(func=cmd_index)
     p = sub.add_parser("search", help="find the passages that answer a question")
     p.add_argument("question", nargs="*")

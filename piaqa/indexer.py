@@ -81,8 +81,12 @@ LOCK_WAIT = 3600  # seconds a build waits for another one writing the same index
 
 
 def build_index(paths: Iterable[Path], settings: Settings, embedder: Embedder | None = None,
-                rebuild: bool = False, progress: Callable[[Iterable, int, str], Iterable] | None = None) -> BuildReport:
+                rebuild: bool = False, progress: Callable[[Iterable, int, str], Iterable] | None = None,
+                replace: bool = False) -> BuildReport:
     """Bring the index in `settings.index_dir` up to date with `paths` (plus what it already holds).
+
+    A file named like an indexed document but from another place and with other content replaces it
+    only with `replace` (logged); otherwise it is refused and the indexed document stays.
 
     One writer at a time: a second build (another `piaqa index`, an upload) waits for the first, then
     starts from what the first wrote. Raises IndexMissing when it cannot write (the old index stays)."""
@@ -101,12 +105,12 @@ def build_index(paths: Iterable[Path], settings: Settings, embedder: Embedder | 
             raise IndexMissing(f"another build has held {settings.index_dir}/ for {LOCK_WAIT} s; "
                                f"try again when it has finished") from exc
     try:
-        return _build(paths, settings, embedder, rebuild, progress)
+        return _build(paths, settings, embedder, rebuild, progress, replace)
     finally:
         lock.release()
 
 
-def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progress) -> BuildReport:
+def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progress, replace: bool) -> BuildReport:
     index_dir = settings.index_dir
     previous = None
     fingerprint = {**model_fingerprint(embedder), "pipeline": pipeline_version()}
@@ -135,7 +139,17 @@ def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progres
     items = sorted(wanted.items())
     for source, path in (progress(items, len(items), "parse") if progress else items):
         old = old_docs.get(source)
-        if old and old.sha256 == _sha256(path) and source in old_chunks:
+        digest = _sha256(path)
+        if old and Path(old.path) != path.resolve() and old.sha256 != digest and Path(old.path).exists():
+            if not replace:  # another file under an indexed document's name: never a silent replacement
+                failed.append((str(path), f"{source}: an indexed document has this name (from {old.path}); "
+                                          "rename the file to add it as another document, or use --replace"))
+                if source in old_chunks:
+                    entries.append(old)
+                    kept.extend(old_chunks[source])
+                continue
+            log.warning("replacing %s (indexed from %s) with %s", source, old.path, path.resolve())
+        if old and old.sha256 == digest and source in old_chunks:
             entries.append(old)
             kept.extend(old_chunks[source])
             unchanged.append(source)
@@ -148,8 +162,15 @@ def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progres
                 entries.append(old)
                 kept.extend(old_chunks[source])
             continue
-        read.append((source, read_quality(doc)))
         chunks = chunk_document(doc, settings.chunk_chars)
+        if len(chunks) > settings.max_chunks:  # hours of embedding for one file, holding a worker: refused
+            failed.append((str(path), f"{source}: too many passages ({len(chunks):,} > {settings.max_chunks:,}); "
+                                      "is it one assessment? split it, or raise PIAQA_MAX_CHUNKS"))
+            if old and source in old_chunks:
+                entries.append(old)
+                kept.extend(old_chunks[source])
+            continue
+        read.append((source, read_quality(doc)))
         entry = DocEntry(source, str(path.resolve()), doc.sha256, doc.org, doc.affair, doc.form, len(chunks),
                          doc.number, doc.published)
         todo.append((entry, chunks))

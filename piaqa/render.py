@@ -95,6 +95,8 @@ def answer_dict(ans) -> dict:
     """An answer as the evaluation contract has it: {question, status, answer, citations: [passage…]}."""
     out = {"question": ans.question, "status": ans.status, "answer": ans.answer, "looked_for": ans.looked_for,
            "generated": ans.generated, "citations": [hit_dict(h) for h in ans.citations]}
+    if ans.version:
+        out["version"] = ans.version
     if ans.parts:
         out["parts"] = [answer_dict(p) for p in ans.parts]
     return out
@@ -108,6 +110,8 @@ def answer_text(ans) -> str:
     out = [f"Q: {ans.question}", f"A: {ans.answer}{label}"]
     if ans.looked_for:
         out.append(f"   (item looked for: {ans.looked_for})")
+    if ans.version:
+        out.append(f"   (version: {ans.version})")
     for n, hit in enumerate(ans.citations, 1):
         c = hit.chunk
         flag = " [変更箇所/history]" if c.history else ""

@@ -16,7 +16,7 @@ from .embed import Embedder
 from .models import Chunk, Hit
 from .query import Query, analyse
 from .settings import Settings
-from .store import bm25s_module, read_generation, read_manifest, superseded
+from .store import DocEntry, bm25s_module, read_generation, read_manifest, superseded, undated_versions
 from .errors import QueryError
 from .text import compact, has_content, is_placeholder, without_format_chars
 from .tokenize import tokens
@@ -128,7 +128,7 @@ class Index:
     """The loaded index: chunks, vectors, FAISS and BM25. Load once, search from many threads."""
 
     def __init__(self, settings: Settings, chunks: list[Chunk], vectors: np.ndarray, embedder: Embedder, bm25,
-                 superseded_by: dict[str, str] | None = None):
+                 superseded_by: dict[str, str] | None = None, documents: tuple[DocEntry, ...] = ()):
         import faiss
 
         self.settings, self.chunks, self.embedder, self.bm25 = settings, chunks, embedder, bm25
@@ -140,6 +140,8 @@ class Index:
         self._doc_of = np.array([c.doc for c in chunks])
         # an earlier version of a re-published assessment counts as history, like its change log
         self.superseded_by = dict(superseded_by or {})
+        self.documents = {d.source: d for d in documents}
+        self._undated = undated_versions(documents)
         self._history = np.array([c.history or c.doc in self.superseded_by for c in chunks])
         # a label with nothing beside it (kept so that "left blank" can be answered) says little to a search
         self._blank = np.array([not (c.selected or c.checked) and is_placeholder(c.value) for c in chunks])
@@ -165,7 +167,24 @@ class Index:
         chunks, vectors = read_generation(settings.index_dir, manifest)
         bm25 = bm25s.BM25.load(str(settings.index_dir / manifest.generation / "bm25"))
         return cls(settings, chunks, vectors.astype(np.float32), embedder or Embedder(settings), bm25,
-                   superseded(manifest.documents))
+                   superseded(manifest.documents), manifest.documents)
+
+    def version_note(self, doc: str) -> str | None:
+        """Which version of its assessment a document is, when the index holds more than one; else None."""
+        entry = self.documents.get(doc)
+        if entry is None:
+            return None
+        dated = f"公表日 {entry.published}" if entry.published else "no 公表日"
+        if doc in self.superseded_by:
+            newer = self.documents.get(self.superseded_by[doc])
+            return (f"from an earlier version ({dated}) of this assessment, superseded by {self.superseded_by[doc]}"
+                    + (f" (公表日 {newer.published})" if newer and newer.published else ""))
+        if doc in self._undated:
+            return (f"{doc} ({dated}) and {', '.join(self._undated[doc])} claim the same assessment and their "
+                    "dates do not say which is current: check the version")
+        if doc in self.superseded_by.values():
+            return f"from the current version ({dated}); earlier versions are kept as history"
+        return None
 
     def names_group(self, asked: set[str], chunk: Chunk) -> float:
         """How fully the question's words (`asked`) name the chunk's innermost section (委託事項3's title, …), 0..1."""

@@ -22,6 +22,7 @@ class Settings:
     # Prompts for models that do not carry their own (the default carries the e5 prompts).
     prompts: tuple[tuple[str, str], ...] = field(default=())
     chunk_chars: int = 800
+    max_chunks: int = 20_000  # passages one document may make (the samples make 60–400): a larger one is refused
     batch_size: int = 16
     rrf_k: int = 10  # measured on the dev set: 10 > 30 > 60 (see README)
     history_weight: float = 0.7  # change-log passages rank below the current body for the same content
@@ -29,6 +30,8 @@ class Settings:
     llm_base_url: str | None = None  # an OpenAI-compatible endpoint or an Ollama server
 
     def __post_init__(self) -> None:
+        if self.max_chunks < 1:
+            raise ValueError(f"max_chunks must be at least 1, got {self.max_chunks!r}")
         if self.chunk_chars < 100:
             raise ValueError(f"chunk_chars must be at least 100, got {self.chunk_chars!r}")
         if not 0 < self.history_weight <= 1:
@@ -50,6 +53,8 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
                             ("PIAQA_CACHE", "cache_dir", Path), ("PIAQA_UPLOADS", "uploads_dir", Path), ("PIAQA_MODEL", "model", str)):
         if env.get(key):
             changes[name] = cast(env[key])
+    if env.get("PIAQA_MAX_CHUNKS"):
+        changes["max_chunks"] = int(env["PIAQA_MAX_CHUNKS"])
     if env.get("PIAQA_LLM"):
         changes["llm"] = env["PIAQA_LLM"]
     if env.get("PIAQA_LLM_BASE_URL"):

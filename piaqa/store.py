@@ -84,6 +84,23 @@ def superseded(documents: tuple[DocEntry, ...]) -> dict[str, str]:
     return out
 
 
+def undated_versions(documents: tuple[DocEntry, ...]) -> dict[str, tuple[str, ...]]:
+    """Documents that claim one assessment (organisation, 事務, form, 評価書番号) with different content
+    while their 公表日 do not say which is current: {source: the other sources}."""
+    versions: dict[tuple, list[DocEntry]] = {}
+    for d in documents:
+        if d.number and d.org:
+            versions.setdefault((d.org, d.affair, d.form, d.number), []).append(d)
+    out: dict[str, tuple[str, ...]] = {}
+    ordered = superseded(documents)
+    for group in versions.values():
+        current = [d for d in group if d.source not in ordered]
+        if len(current) > 1 and len({d.sha256 for d in current}) > 1:
+            for d in current:
+                out[d.source] = tuple(o.source for o in current if o is not d)
+    return out
+
+
 def bm25s_module():
     """bm25s, with its logger returned to the application's control (it sets itself to DEBUG on import)."""
     import bm25s

@@ -61,6 +61,8 @@ def where(chunk: Chunk) -> str:
 def answer_html(ans: Answer) -> str:
     label, colour = STATUS[ans.status]
     looked = f"<div class='piaqa-where'>item looked for: {esc(ans.looked_for)}</div>" if ans.looked_for else ""
+    if ans.version:
+        looked += f"<div class='piaqa-where'>version: {esc(ans.version)}</div>"
     generated = " <span class='piaqa-where'>(written by the configured LLM from the cited passages)</span>" if ans.generated else ""
     return (f"<div class='piaqa-result' data-question='{esc(ans.question)}'>"
             f"<span class='piaqa-status' style='background:{colour}'>{esc(label)}</span>{generated}"

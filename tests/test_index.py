@@ -189,5 +189,42 @@ def test_a_revised_assessment_answers_and_the_old_version_is_history(small, embe
     assert index.superseded_by == {DOCS["saitama_nenkin"]: "saitama-2.txt"}
     ans = answer(index, "さいたま市の国年の委託事項2の委託先名は？")
     assert ans.answer == "株式会社サンプル改訂" and ans.citations[0].chunk.doc == "saitama-2.txt"
+    assert ans.version and "current version" in ans.version and "令和6年4月1日" in ans.version  # it says which
     current = index.search("委託事項2の委託先名", k=20, history=False)
     assert current and all(h.chunk.doc == "saitama-2.txt" for h in current)
+    assert "superseded by saitama-2.txt" in index.version_note(DOCS["saitama_nenkin"])
+    (docs / "saitama-3.txt").write_text(revised.replace("株式会社サンプル改訂", "株式会社別版"), encoding="utf-8")
+    build_index([docs], settings, embedder)  # the same identity and 公表日, other content: no order, a warning
+    index = Index.load(settings=settings, embedder=embedder)
+    ans = answer(index, "さいたま市の国年の委託事項2の委託先名は？")
+    assert ans.version and "dates do not say which is current" in ans.version
+
+
+def test_a_document_making_too_many_passages_is_refused_before_embedding(small, embedder):
+    """A file that would make more passages than one assessment does (hours of embedding) is refused with
+    its count and the fix; what was indexed stays."""
+    docs, settings = small
+    assert build_index([docs], settings, embedder).added == (DOCS["saitama_nenkin"],)
+    huge = docs / "huge.txt"
+    huge.write_text((CORPUS / DOCS["oita_juki"]).read_text(encoding="utf-8"), encoding="utf-8")
+    report = build_index([docs], settings.with_(max_chunks=50), embedder)
+    assert [p for p, _ in report.failed] == [str(huge)]
+    assert "too many passages" in report.failed[0][1] and "PIAQA_MAX_CHUNKS" in report.failed[0][1]
+    assert [d.source for d in read_manifest(settings.index_dir).documents] == [DOCS["saitama_nenkin"]]
+
+
+def test_a_file_named_like_an_indexed_document_replaces_it_only_when_asked(small, embedder, tmp_path):
+    docs, settings = small
+    build_index([docs], settings, embedder)
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    impostor = other / DOCS["saitama_nenkin"]
+    impostor.write_text((CORPUS / DOCS["saitama_nenkin"]).read_text(encoding="utf-8").replace("AGS株式会社", "架空株式会社"),
+                        encoding="utf-8")
+    refused = build_index([impostor], settings, embedder)
+    assert refused.failed and "--replace" in refused.failed[0][1] and not refused.updated
+    index = Index.load(settings=settings, embedder=embedder)
+    assert not any("架空株式会社" in c.text for c in index.chunks)
+    replaced = build_index([impostor], settings, embedder, replace=True)
+    assert replaced.updated == (DOCS["saitama_nenkin"],) and not replaced.failed
+    assert any("架空株式会社" in c.text for c in Index.load(settings=settings, embedder=embedder).chunks)

@@ -36,6 +36,7 @@ class Answer:
     looked_for: str | None = None  # the form item that was looked for
     parts: tuple["Answer", ...] = ()  # one per organisation, for questions about several
     generated: bool = False  # written by a chat model from the cited passages
+    version: str | None = None  # which version of its assessment the answer is from, when several are indexed
 
 
 MAX_DOCUMENTS = 5  # documents answered side by side when a question names none
@@ -294,5 +295,7 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
     result = answer_document(index, query, by_doc)
     # the passage the answer comes from, then the best passages of the search (which may say more)
     first = list(result.citations[:1]) if result.status == ANSWERED else list(result.citations)
-    return Answer(result.question, result.status, result.answer, _cite(first, [*hits[:2], *result.citations, *hits]),
-                  result.looked_for, result.parts)
+    cited = _cite(first, [*hits[:2], *result.citations, *hits])
+    version = index.version_note(cited[0].chunk.doc) if cited else None
+    return Answer(result.question, result.status, result.answer, cited, result.looked_for, result.parts,
+                  version=version)
