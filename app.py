@@ -65,11 +65,11 @@ def choice(value: str | None) -> str | None:
 
 
 def build(state: State) -> gr.Blocks:
-    def ask(question, org, affair, form, history):
+    def ask(question, org, affair, form, history, as_of=""):
         index = state.index
         try:
             result = extractive(index, question or "", org=choice(org), affair=choice(affair), form=choice(form),
-                                history=history)
+                                history=history, as_of=(as_of or "").strip() or None)
         except PiaqaError as exc:  # a question out of range: say what is accepted, as text
             return f"<div class='piaqa-where'>{html.escape(str(exc))}</div>", "", {"error": str(exc)}
         return answer_html(result), citations_html(result, index.section_of), answer_dict(result)
@@ -127,13 +127,14 @@ def build(state: State) -> gr.Blocks:
                 affair = gr.Dropdown([ALL, *index.affairs], value=ALL, label="事務")
                 form = gr.Dropdown([ALL, *forms], value=ALL, label="Form type")
                 history = gr.Checkbox(value=True, label="Include change log (変更箇所)")
+                as_of = gr.Textbox(label="As of (date)", placeholder="2024-04-01 / 令和6年4月1日", max_lines=1)
             go = gr.Button("Ask", variant="primary")
             gr.Examples(EXAMPLES, inputs=question)
             answer_out = gr.HTML(elem_id="answer")
             cards_out = gr.HTML(elem_id="citations")
             json_out = gr.JSON(visible=False)
             for trigger in (go.click, question.submit):
-                trigger(ask, [question, org, affair, form, history], [answer_out, cards_out, json_out], api_name="ask"
+                trigger(ask, [question, org, affair, form, history, as_of], [answer_out, cards_out, json_out], api_name="ask"
                         if trigger == go.click else False)
         with gr.Tab("Documents"):
             table = gr.Dataframe(state.documents(), headers=["file", "organisation", "事務", "form", "passages"],

@@ -85,6 +85,22 @@ def _batch(args, run) -> int:
     return 0
 
 
+def _filters(args) -> dict:
+    """The filter options of `search` and `ask`, as the library takes them."""
+    return {"org": args.org, "affair": args.affair, "form": args.form, "history": not args.no_history,
+            "as_of": args.as_of}
+
+
+def _filter_options(p) -> None:
+    p.add_argument("--org", help="only this organisation (read like a question: 大分市, Oita, 大分)")
+    p.add_argument("--affair", help="only this 事務 (e.g. 国民年金, 国年, 住基)")
+    p.add_argument("--form", help="only this form type (全項目, 重点項目, 基礎項目)")
+    p.add_argument("--no-history", action="store_true",
+                   help="leave out change-log (変更箇所) passages and superseded versions")
+    p.add_argument("--as-of", metavar="DATE", help="the documents as they stood on DATE (2024-04-01 or 令和6年4月1日): "
+                   "later ones left out, the latest version then current")
+
+
 def cmd_search(args) -> int:
     from .render import hit_dict, hits_text, to_json
     from .retrieve import Index
@@ -92,11 +108,11 @@ def cmd_search(args) -> int:
     index = Index.load(settings=_settings())
     if args.batch:
         return _batch(args, lambda q: {"question": q, "hits": [hit_dict(h) for h in index.search(
-            q, k=args.k, org=args.org, affair=args.affair)]})
+            q, k=args.k, **_filters(args))]})
     if not args.question:
         raise SystemExit("piaqa search: give a QUESTION or --batch FILE")
     question = " ".join(args.question)
-    hits = index.search(question, k=args.k, org=args.org, affair=args.affair, history=not args.no_history)
+    hits = index.search(question, k=args.k, **_filters(args))
     print(to_json({"question": question, "hits": [hit_dict(h) for h in hits]}) if args.json
           else hits_text(question, hits))
     return 0
@@ -122,10 +138,10 @@ def cmd_ask(args) -> int:
         return generate(model, result) if model else result
 
     if args.batch:
-        return _batch(args, lambda q: answer_dict(answer(index, q, org=args.org, affair=args.affair)))
+        return _batch(args, lambda q: answer_dict(answer(index, q, k=args.k, **_filters(args))))
     if not args.question:
         raise SystemExit("piaqa ask: give a QUESTION or --batch FILE")
-    result = answer(index, " ".join(args.question), org=args.org, affair=args.affair)
+    result = answer(index, " ".join(args.question), k=args.k, **_filters(args))
     print(to_json(answer_dict(result)) if args.json else answer_text(result))
     return 0
 
@@ -170,17 +186,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", help="find the passages that answer a question")
     p.add_argument("question", nargs="*")
     p.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
-    p.add_argument("--org", help="only this organisation (e.g. 大分市)")
-    p.add_argument("--affair", help="only this 事務 (e.g. 国民年金)")
-    p.add_argument("--no-history", action="store_true", help="leave out change-log (変更箇所) passages")
+    _filter_options(p)
     p.add_argument("--json", action="store_true")
     p.add_argument("--batch", metavar="QUESTIONS.jsonl", help="one JSON object per line with id and question")
     p.add_argument("--output", "-o", help="with --batch: write here instead of standard output")
     p.set_defaults(func=cmd_search)
     p = sub.add_parser("ask", help="answer a question with citations (answered / not_stated / no_match)")
     p.add_argument("question", nargs="*")
-    p.add_argument("--org", help="only this organisation")
-    p.add_argument("--affair", help="only this 事務")
+    p.add_argument("-k", type=int, default=10, help="passages to answer from (default 10)")
+    _filter_options(p)
     p.add_argument("--llm", help="write the answer with a chat model: openai:MODEL or ollama:MODEL (PIAQA_LLM)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--batch", metavar="QUESTIONS.jsonl", help="one JSON object per line with id and question")

@@ -18,7 +18,7 @@ from .query import Query, analyse
 from .settings import Settings
 from .store import DocEntry, bm25s_module, read_generation, read_manifest, superseded, undated_versions
 from .errors import QueryError
-from .text import compact, has_content, is_placeholder, without_format_chars
+from .text import compact, date_key, day_key, has_content, is_placeholder, without_format_chars
 from .tokenize import tokens
 
 log = logging.getLogger(__name__)
@@ -122,6 +122,7 @@ class Filters:
     affair: str | None = None
     form: str | None = None
     history: bool = True  # include change-log passages
+    as_of: tuple[int, int, int] | None = None  # only documents published by this day; the latest of them current
 
 
 class Index:
@@ -169,6 +170,14 @@ class Index:
         return cls(settings, chunks, vectors.astype(np.float32), embedder or Embedder(settings), bm25,
                    superseded(manifest.documents), manifest.documents)
 
+    def history_mask(self, as_of: tuple[int, int, int] | None = None) -> np.ndarray:
+        """Change-log passages and those of superseded versions — as the index stood on `as_of`, when given."""
+        if as_of is None:
+            return self._history
+        then = tuple(d for d in self.documents.values() if (date_key(d.published) or (0,)) <= as_of)
+        old = superseded(then)
+        return np.array([c.history or c.doc in old for c in self.chunks])
+
     def version_note(self, doc: str) -> str | None:
         """Which version of its assessment a document is, when the index holds more than one; else None."""
         entry = self.documents.get(doc)
@@ -213,8 +222,11 @@ class Index:
             mask &= np.array([c.affair in affairs for c in self.chunks])
         if filters.form:
             mask &= np.array([compact(filters.form) in compact(c.form or "") for c in self.chunks])
+        if filters.as_of:
+            published = {d.source for d in self.documents.values() if (date_key(d.published) or (0,)) <= filters.as_of}
+            mask &= np.array([c.doc in published for c in self.chunks])
         if not filters.history:
-            mask &= ~self._history
+            mask &= ~self.history_mask(filters.as_of)
         if filters.org or filters.affair:
             return mask
         if query.orgs:
@@ -264,15 +276,20 @@ class Index:
         return order[mask[order]]
 
     def search(self, question: str, k: int = 5, org: str | None = None, affair: str | None = None,
-               form: str | None = None, history: bool = True) -> list[Hit]:
+               form: str | None = None, history: bool = True, as_of: str | None = None) -> list[Hit]:
         """The k best passages for a question, best first (k from 1 to MAX_K; a question of at most
-        MAX_QUESTION_CHARS characters). Raises QueryError for a k or a question out of range."""
+        MAX_QUESTION_CHARS characters). `as_of` (2024-04-01 or 令和6年4月1日) searches the documents
+        as they stood that day: later ones left out, the latest version then current. Raises QueryError
+        for a k, a question or a date out of range."""
         question = checked_question(question)
         check_k(k)
+        day = day_key(as_of) if as_of else None
+        if as_of and day is None:
+            raise QueryError(f"as_of must be a date such as 2024-04-01 or 令和6年4月1日, got {as_of!r}")
         if not has_content(question):
             return []
         query = analyse(question, self.orgs, self.affairs)
-        mask = self.candidates(query, Filters(org, affair, form, history))
+        mask = self.candidates(query, Filters(org, affair, form, history, day))
         if not mask.any():
             return []
         fused = rrf([self.lexical_ranks(query, mask), self.dense_ranks(query, mask)], self.settings.rrf_k,
@@ -288,7 +305,8 @@ class Index:
         boost += PATH_BOOST * np.array([path_overlap(asked, t) if m else 0.0 for t, m in zip(self._titles, mask)])
         # the change log ranks below the current body, unless the question is about changes
         weight = self.settings.history_weight
-        boost *= np.where(self._history, 1.0, weight) if query.history else np.where(self._history, weight, 1.0)
+        past = self.history_mask(day)
+        boost *= np.where(past, 1.0, weight) if query.history else np.where(past, weight, 1.0)
         boost *= np.where(self._blank, BLANK_WEIGHT, 1.0)
         scores = np.where(mask, fused * boost, -1.0)
         order = [int(i) for i in np.argsort(-scores, kind="stable") if scores[i] > 0]

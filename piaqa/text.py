@@ -158,6 +158,21 @@ def date_key(text: str | None) -> tuple[int, int, int] | None:
     return ERA_START[m.group(1)] + year, int(m.group(3)), int(m.group(4))
 
 
+def day_key(text: str | None) -> tuple[int, int, int] | None:
+    """A date as typed — Japanese era (令和6年4月1日) or Western (2024-04-01, 2024/4/1, 2024年4月1日) — as
+    (year, month, day); None if it is neither.
+
+    >>> day_key("2024-04-01"), day_key("令和6年4月1日"), day_key("yesterday")
+    ((2024, 4, 1), (2024, 4, 1), None)
+    """
+    era = date_key(text)
+    if era:
+        return era
+    m = re.fullmatch(r"\s*((?:19|20)\d{2})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?\s*",
+                     unicodedata.normalize("NFKC", text or ""))
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+
+
 def find_date(text: str) -> str | None:
     """The first Japanese-era date in `text`, as written.
 

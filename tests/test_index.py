@@ -193,6 +193,10 @@ def test_a_revised_assessment_answers_and_the_old_version_is_history(small, embe
     current = index.search("委託事項2の委託先名", k=20, history=False)
     assert current and all(h.chunk.doc == "saitama-2.txt" for h in current)
     assert "superseded by saitama-2.txt" in index.version_note(DOCS["saitama_nenkin"])
+    before = answer(index, "さいたま市の国年の委託事項2の委託先名は？", as_of="2020-01-01")  # an auditor's view of 2020
+    assert before.answer == "AGS株式会社" and before.citations[0].chunk.doc == DOCS["saitama_nenkin"]
+    assert "2020-01-01" in before.version
+    assert not index.search("委託事項2の委託先名", k=5, as_of="令和元年5月1日")  # nothing was published yet
     (docs / "saitama-3.txt").write_text(revised.replace("株式会社サンプル改訂", "株式会社別版"), encoding="utf-8")
     build_index([docs], settings, embedder)  # the same identity and 公表日, other content: no order, a warning
     index = Index.load(settings=settings, embedder=embedder)

@@ -258,7 +258,7 @@ def each_document(index, query: Query, hits: list[Hit]) -> Answer | None:
 
 
 def answer(index, question: str, k: int = 10, org: str | None = None, affair: str | None = None,
-           history: bool = True, form: str | None = None) -> Answer:
+           history: bool = True, form: str | None = None, as_of: str | None = None) -> Answer:
     """Answer a question from the index, with citations. Raises QueryError for a question or k out of range."""
     question = checked_question(question)
     check_k(k)
@@ -274,7 +274,7 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
     conflict = filter_conflict(index, query, org, affair)
     if conflict:
         return Answer(question, NO_MATCH, conflict)
-    hits = index.search(question, k=max(k, POOL), org=org, affair=affair, form=form, history=history)
+    hits = index.search(question, k=max(k, POOL), org=org, affair=affair, form=form, history=history, as_of=as_of)
     if not hits:
         return Answer(question, NO_MATCH, "No passage in the index matches this question.")
     field = ("org" if len(query.orgs) > 1 and not org else
@@ -296,6 +296,10 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
     # the passage the answer comes from, then the best passages of the search (which may say more)
     first = list(result.citations[:1]) if result.status == ANSWERED else list(result.citations)
     cited = _cite(first, [*hits[:2], *result.citations, *hits])
-    version = index.version_note(cited[0].chunk.doc) if cited else None
+    version = index.version_note(cited[0].chunk.doc) if cited and not as_of else None
+    if cited and as_of:
+        entry = index.documents.get(cited[0].chunk.doc)
+        version = f"as the documents stood on {as_of}: {cited[0].chunk.doc}" + (
+            f" (公表日 {entry.published})" if entry and entry.published else "")
     return Answer(result.question, result.status, result.answer, cited, result.looked_for, result.parts,
                   version=version)
