@@ -18,12 +18,12 @@ def __getattr__(name: str):
         from .retrieve import Index
 
         return Index
-    if name == "PiaqaRetriever":
-        from .langchain import PiaqaRetriever
+    if name in ("PiaqaRetriever", "ask_runnable"):
+        from . import langchain
 
-        return PiaqaRetriever
+        return getattr(langchain, name)
     raise AttributeError(name)
 
 
 __all__ = ["Chunk", "Document", "Hit", "Index", "InputError", "Item", "PiaqaError", "PiaqaRetriever", "Section",
-           "Settings", "parse_file"]
+           "Settings", "ask_runnable", "parse_file"]

@@ -1,6 +1,8 @@
 """Search on the real sample corpus with the real embedded model, tokenizer, FAISS and BM25."""
 from __future__ import annotations
 
+import pytest
+
 from piaqa.langchain import PiaqaRetriever
 from piaqa.render import hit_dict
 
@@ -75,3 +77,36 @@ def test_langchain_retriever(index):
     assert len(docs) == 3
     assert all(d.metadata["doc"] == DOCS["chiba_nenkin"] and d.page_content for d in docs)
     assert CONTRACT - {"text"} <= set(docs[0].metadata)
+
+
+def test_retriever_filters_at_construction_and_per_call_and_refuses_unknown_ones(index, settings):
+    from langchain_core.runnables import RunnableLambda
+
+    oita = PiaqaRetriever(index=index, k=4, org="大分市", affair="住基")
+    docs = oita.invoke("委託先は？")
+    assert docs and all(d.metadata["org"] == "大分市" and d.metadata["affair"] == "住民基本台帳に関する事務" for d in docs)
+    assert all(d.metadata["doc"] == DOCS["chiba_nenkin"] for d in oita.invoke("委託先は？", org="千葉市", affair=None))
+    assert not any(d.metadata["history"] for d in oita.invoke("変更箇所の変更日は？", history=False))
+    assert all(d.metadata["form"] == "重点項目評価書" for d in PiaqaRetriever(index=index, form="重点項目").invoke("委託先は？"))
+    assert all(d.metadata["source"] == d.metadata["doc"] for d in docs)  # text files: the file name
+    with pytest.raises(TypeError, match="accepted: k, org"):
+        oita.invoke("委託先は？", filter={"org": "大分市"})
+    with pytest.raises(Exception, match="search_kwargs|extra"):
+        PiaqaRetriever(index=index, search_kwargs={"k": 2})
+    by_path = PiaqaRetriever(index=settings.index_dir, k=2)  # an index folder is loaded
+    assert len(by_path.invoke("千葉市の国年の委託先は？")) == 2
+    chain = oita | RunnableLambda(lambda found: "\n".join(d.page_content[:20] for d in found))  # LCEL
+    assert chain.invoke("委託先は？")
+
+
+def test_the_answer_layer_is_a_runnable(index):
+    from piaqa.langchain import ask_runnable
+
+    qa = ask_runnable(index)
+    result = qa.invoke("大分市の住基の委託先は？")
+    assert result["status"] == "answered" and result["answer"] == "日本電気株式会社大分支店"
+    assert result["citations"] and result["citations"][0].metadata["org"] == "大分市"
+    assert qa.invoke({"question": "委託先は？", "org": "千葉市"})["citations"][0].metadata["org"] == "千葉市"
+    assert qa.invoke("who is the 再委託先 for 住基 in 大分市")["status"] == "not_stated"
+    with pytest.raises(TypeError, match="accepted"):
+        qa.invoke({"question": "委託先は？", "city": "千葉市"})
