@@ -110,6 +110,7 @@ def build(state: State) -> gr.Blocks:
                 messages.append(f"✓ {source}: indexed" + (f" — read {quality.summary()}" if quality else ""))
                 if quality and quality.warning:
                     messages.append(f"  ⚠ {quality.warning}")
+            messages += [f"  ⓘ {source}: {relation}" for source, relation in report.versions]
             messages += [f"✓ {s}: unchanged" for s in report.unchanged if s in {t.name for t, _ in saved}]
             messages += [f"✗ {m}" for _, m in report.failed]
             messages += [f"= {c}: the same content as {o}, indexed once" for c, o in report.duplicates]

@@ -56,6 +56,8 @@ def cmd_index(args) -> int:
         log.info("%s: read %s", source, quality.summary())
         if quality.warning:
             print(f"piaqa: warning: {source}: {quality.warning}", file=sys.stderr)
+    for source, relation in report.versions:
+        print(f"piaqa: {source}: {relation}", file=sys.stderr)
     for copy, original in report.duplicates:
         print(f"piaqa: {copy} has the same content as {original}: indexed once", file=sys.stderr)
     print(f"index {settings.index_dir}: {report.chunks} chunks; added {len(report.added)}, updated "

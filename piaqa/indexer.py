@@ -23,7 +23,8 @@ from .models import Chunk
 from .parse import parse_file
 from .parse.quality import ReadQuality, read_quality
 from .settings import Settings
-from .store import FORMAT, DocEntry, Manifest, next_generation, read_generation, read_manifest, write_generation
+from .store import (FORMAT, DocEntry, Manifest, next_generation, read_generation, read_manifest, superseded,
+                    undated_versions, write_generation)
 from .tokenize import tokens
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ class BuildReport:
     wrote: bool
     duplicates: tuple[tuple[str, str], ...] = ()  # (file, the indexed file with the same bytes): indexed once
     quality: tuple[tuple[str, ReadQuality], ...] = ()  # (file, how well it was read) for each file parsed
+    versions: tuple[tuple[str, str], ...] = ()  # (file added or updated, how it stands to another version of its assessment)
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -195,7 +197,24 @@ def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progres
     manifest = Manifest(FORMAT, next_generation(index_dir), fingerprint, tuple(sorted(entries, key=lambda e: e.source)))
     write_generation(index_dir, manifest, chunks, vectors, [tokens(c.search_text) for c in chunks], previous)
     return BuildReport(tuple(added), tuple(updated), tuple(unchanged), removed, tuple(failed), len(chunks), True,
-                       tuple(duplicates), tuple(read))
+                       tuple(duplicates), tuple(read), version_relations(manifest.documents, {*added, *updated}))
+
+
+def version_relations(documents, new: set[str]) -> tuple[tuple[str, str], ...]:
+    """For each new document that is a version of an assessment already indexed (same organisation, 事務,
+    form and 評価書番号): which it supersedes or is superseded by, or that their dates do not order them."""
+    later = superseded(documents)
+    undated = undated_versions(documents)
+    out = []
+    for source in sorted(new):
+        if source in later:
+            out.append((source, f"an earlier version than {later[source]}: kept as history"))
+        elif older := sorted(s for s, by in later.items() if by == source):
+            out.append((source, f"supersedes {', '.join(older)} (kept as history)"))
+        elif source in undated:
+            out.append((source, f"the same assessment as {', '.join(undated[source])}, and their dates do not say "
+                                "which is current: both answer, with a warning"))
+    return tuple(out)
 
 
 def without_copies(todo: list[tuple[DocEntry, list[Chunk]]], kept: list[DocEntry]

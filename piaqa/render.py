@@ -58,7 +58,7 @@ def location(chunk, short: bool = False) -> str:
     """Where a passage is, for a reader: `p. 12` for a PDF; `lines 819–823` (and its page, when the
     text has page breaks) for a text file. `short` gives the terminal form (`L819-823 p.12`)."""
     a, b = chunk.lines
-    span = (f"L{a}" + (f"-{b}" if b != a else "")) if short else (f"lines {a}" + (f"–{b}" if b != a else ""))
+    span = (f"L{a}" + (f"-{b}" if b != a else "")) if short else (f"lines {a}–{b}" if b != a else f"line {a}")
     page = f"p.{chunk.page}" if short else f"p. {chunk.page}"
     if not has_lines(chunk):
         return page if chunk.page else ""

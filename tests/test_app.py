@@ -80,7 +80,7 @@ def test_asks_in_english_and_japanese_and_shows_citation_cards(page, tmp_path):
     answer = ask(page, "who is the 再委託先 for 住基 in 大分市")
     assert "not stated in the document" in answer and "再委託先名" in answer
     cards = page.inner_text("#citations")
-    assert "⑦再委託の有無" in cards and DOCS["oita_juki"] in cards and "lines 177" in cards
+    assert "⑦再委託の有無" in cards and DOCS["oita_juki"] in cards and "line 177" in cards
     assert "大分市 · 住民基本台帳に関する事務 · 全項目評価書" in cards
     shot = tmp_path / "ask.png"
     page.screenshot(path=str(shot), full_page=True)

@@ -184,7 +184,8 @@ def test_a_revised_assessment_answers_and_the_old_version_is_history(small, embe
     lines[147] = lines[147].replace("AGS株式会社", "株式会社サンプル改訂")  # 委託事項2 ⑥委託先名
     revised = "\n".join(lines).replace("令和元年10月11日", "令和6年4月1日", 1)
     (docs / "saitama-2.txt").write_text(revised, encoding="utf-8")
-    build_index([docs], settings, embedder)
+    report = build_index([docs], settings, embedder)
+    assert report.versions == (("saitama-2.txt", f"supersedes {DOCS['saitama_nenkin']} (kept as history)"),)
     index = Index.load(settings=settings, embedder=embedder)
     assert index.superseded_by == {DOCS["saitama_nenkin"]: "saitama-2.txt"}
     ans = answer(index, "さいたま市の国年の委託事項2の委託先名は？")
@@ -198,7 +199,8 @@ def test_a_revised_assessment_answers_and_the_old_version_is_history(small, embe
     assert "2020-01-01" in before.version
     assert not index.search("委託事項2の委託先名", k=5, as_of="令和元年5月1日")  # nothing was published yet
     (docs / "saitama-3.txt").write_text(revised.replace("株式会社サンプル改訂", "株式会社別版"), encoding="utf-8")
-    build_index([docs], settings, embedder)  # the same identity and 公表日, other content: no order, a warning
+    report = build_index([docs], settings, embedder)  # the same identity and 公表日, other content: no order
+    assert report.versions and "dates do not say which is current" in report.versions[0][1]
     index = Index.load(settings=settings, embedder=embedder)
     ans = answer(index, "さいたま市の国年の委託事項2の委託先名は？")
     assert ans.version and "dates do not say which is current" in ans.version
