@@ -148,6 +148,19 @@ def cmd_ask(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from .bench import bench
+    from .store import read_manifest
+
+    settings = _settings()
+    orgs = sorted({d.org for d in read_manifest(settings.index_dir).documents if d.org})
+    if not orgs:
+        raise SystemExit("piaqa bench: the index holds no organisation; run `piaqa index` first")
+    report = bench(orgs, users=args.users, seconds=args.seconds, url=args.url)
+    print(report.text())
+    return 1 if report.errors or report.crossed else 0
+
+
 def cmd_eval(args) -> int:
     from .evaluate import report_text, run_eval
     from .render import to_json
@@ -202,6 +215,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", metavar="QUESTIONS.jsonl", help="one JSON object per line with id and question")
     p.add_argument("--output", "-o", help="with --batch: write here instead of standard output")
     p.set_defaults(func=cmd_ask)
+    p = sub.add_parser("bench", help="concurrent users against the app's API: errors, crossed answers, p50/p95")
+    p.add_argument("--users", type=int, default=20, help="simulated users asking at once (default 20)")
+    p.add_argument("--seconds", type=float, default=30.0, help="how long they ask (default 30)")
+    p.add_argument("--url", help="a running app (default: start one on a free port with this environment)")
+    p.set_defaults(func=cmd_bench)
     p = sub.add_parser("eval", help="score the dev questions against naive baselines; latency; build time")
     p.add_argument("--qa", default=str(Path(__file__).resolve().parent.parent.parent / "shared/eval/qa_dev.jsonl"))
     p.add_argument("--corpus", help="the documents to index and score against (default: corpus/ beside the QA "

@@ -176,6 +176,40 @@ def _term_patterns(term: str) -> tuple[re.Pattern, re.Pattern | None]:
             re.compile(r"\b" + gap.join(re.escape(w) + r"\w*" for w in words)) if len(words) >= 2 else None)
 
 
+ELLIPSIS_MIN = 12  # characters of a label long enough to be asked by its head and tail
+
+
+@lru_cache(maxsize=1)
+def _label_heads() -> dict[str, int]:
+    """How many of the form's labels begin with each head (3–8 characters): a head that several
+    labels share (特定個人情報の…) says nothing about which one is asked."""
+    heads: dict[str, int] = {}
+    for core in {label_core(label) for entry in CATALOGUE for label in entry.labels}:
+        for n in range(3, 9):
+            heads[core[:n]] = heads.get(core[:n], 0) + 1
+    return heads
+
+
+def elided(core: str, flat: str) -> tuple[int, int]:
+    """(head, tail) lengths when the question holds the label's distinctive head and, after it, the
+    label's tail (3+ characters each, 8+ together); (0, 0) otherwise.
+
+    >>> elided("委託先への特定個人情報ファイルの提供方法", "さいたま市の委託先への提供方法は")
+    (5, 4)
+    """
+    heads = _label_heads()
+    for h in range(min(8, len(core) - 4), 2, -1):
+        start = flat.find(core[:h])
+        if start < 0 or heads.get(core[:h], 0) > 1:
+            continue
+        rest = flat[start + h:]
+        for t in range(min(8, len(core) - h), 2, -1):
+            if core[-t:] in rest and h + t >= 8:
+                return h, t
+        return 0, 0
+    return 0, 0
+
+
 def detect_keys(text: str) -> tuple[str, ...]:
     """Schema keys a question asks about: printed labels first, then Japanese words, then English
     terms; longer (more specific) matches first within each."""
@@ -191,6 +225,10 @@ def detect_keys(text: str) -> tuple[str, ...]:
                 # one printed label in several places (法令上の根拠): the question's context decides
                 near = any(compact(w).removesuffix("先") in flat for w in entry.within)
                 best = max(best, 200 + len(core) + 20 * near + 10 * late(flat, core))
+            elif len(core) >= ELLIPSIS_MIN:
+                head, tail = elided(core, flat)
+                if head:  # a long label asked by its own head and tail (委託先への…提供方法)
+                    best = max(best, 200 + head + tail + 10 * late(flat, core[-tail:]))
         for word in entry.ja:
             if compact(word) in flat:
                 best = max(best, 100 + len(word) + 10 * late(flat, compact(word)))

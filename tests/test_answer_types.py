@@ -177,3 +177,17 @@ def test_only_a_document_read_whole_can_lack_an_item(tmp_path):
     part = tmp_path / "part.txt"
     part.write_text("\n".join(whole.read_text(encoding="utf-8").split("\n")[:60]), encoding="utf-8")
     assert not read_well(chunk_document(parse_file(part)))
+
+
+def test_a_long_label_asked_by_its_head_and_tail_is_that_item():
+    """「委託先への提供方法」 asks ④委託先への特定個人情報ファイルの提供方法, not the 提供先's ⑥提供方法; a head that
+    several labels share (特定個人情報の…) names none of them."""
+    assert detect_keys("架空市の国民年金の委託先への提供方法は？")[0] == "itaku.delivery"
+    assert detect_keys("架空市の住基の提供方法は？")[0] == "provide.method"
+    assert detect_keys("特定個人情報の保管場所は？")[0] == "storage.location"
+
+
+def test_how_it_is_done_from_check_boxes_is_the_ticked_boxes():
+    boxes = chunk("[○] 専用線 [] 電子メール [○] 紙", item="④委託先への特定個人情報ファイルの提供方法",
+                  key="itaku.delivery", checked=("専用線", "紙"))
+    assert extract(boxes, "explain", "委託先への提供方法は？", set()) == "専用線、紙"

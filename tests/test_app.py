@@ -161,3 +161,11 @@ def test_an_upload_named_like_an_indexed_document_never_replaces_it(app_url, tmp
     _, _, data = client.predict("大分市の国年（国民年金に関する事務）の重点項目評価書って評価書番号何番？",
                                 "(all)", "(all)", "(all)", True, "", api_name="/ask")
     assert "41" in data["answer"]  # the indexed 大分市 document still answers
+
+
+def test_concurrent_users_get_their_own_answers(app_url):
+    """`piaqa bench`'s users against the running app: no error, no answer citing another city."""
+    from piaqa.bench import run_users
+
+    report = run_users(app_url, ["大分市", "千葉市", "さいたま市"], users=4, seconds=8)
+    assert report.answers >= 4 and report.errors == 0 and report.crossed == 0

@@ -196,7 +196,7 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
         return Answer(question, NOT_STATED, f"The document does not state this: no {what or TYPE_WORDS[asks]} is given"
                       + (f" under {chunk.item}" if chunk.item else "") + ".", _cite([Hit(chunk, 0.0)], hits),
                       looked_for)
-    if asks in ("name", "value", "choice", "list"):
+    if asks in ("name", "value", "choice", "list") or (asks == "explain" and chunk.checked):
         values = every_value(index, best, question, asked)
         if values:
             text = "／".join(f"{group_of(c)}: {v}" for c, v in values)

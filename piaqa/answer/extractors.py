@@ -184,7 +184,10 @@ def extract_yes_no(chunk: Chunk, question: str, topic: set[str]) -> str | None:
 
 
 def extract_explanation(chunk: Chunk, question: str, topic: set[str]) -> str | None:
-    """The explanatory text itself (how, why, what is done): the value, or its best sentences."""
+    """The explanatory text itself (how, why, what is done): the value, or its best sentences; for an
+    item of check boxes (提供方法, 入手方法) the boxes ticked — how it is done, as the form says it."""
+    if chunk.checked:
+        return "、".join(chunk.checked)
     if chunk.selected and not plain(chunk).replace(chunk.selected, "").strip(" []［］"):
         return None  # a bare rating explains nothing
     value = plain(chunk)

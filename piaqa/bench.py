@@ -1,0 +1,123 @@
+"""`piaqa bench`: concurrent users against the app's API, as a city's staff would use it at once.
+
+Each simulated user asks, in a loop for a bounded time, questions that each name one organisation of
+the index; an answer whose first citation is another organisation's document is a crossed answer. The
+app is the one at `--url`, or one started here on a free port with the same settings. Reports the
+number of answers, errors, crossed answers and the latency p50/p95 (seconds, wall clock per request,
+HTTP round trip included).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+QUESTIONS = ("{org}の評価書番号は？", "{org}の委託先は？", "{org}の公表日はいつ？", "{org}の特定個人情報ファイル名は？")
+START_TIMEOUT = 240  # seconds for the app to load the model and the index
+
+
+@dataclass(frozen=True)
+class BenchReport:
+    users: int
+    seconds: float
+    answers: int
+    errors: int
+    crossed: int
+    p50: float
+    p95: float
+
+    def text(self) -> str:
+        return (f"{self.users} users for {self.seconds:.0f} s: {self.answers} answers, {self.errors} errors, "
+                f"{self.crossed} crossed answers; latency p50 {self.p50 * 1000:.0f} ms, p95 {self.p95 * 1000:.0f} ms")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def started_app(env: dict[str, str]):
+    """The app (app.py beside the package) on a free localhost port, for as long as the block runs."""
+    port = _free_port()
+    app = Path(__file__).resolve().parent.parent / "app.py"
+    proc = subprocess.Popen([sys.executable, str(app)], env={**env, "PIAQA_PORT": str(port), "PIAQA_HOST": "127.0.0.1"},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.time() + START_TIMEOUT
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError(f"the app did not start on {url} (python app.py to see why)") from None
+                time.sleep(1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def run_users(url: str, orgs: list[str], users: int, seconds: float) -> BenchReport:
+    """`users` threads, each with its own API client, asking until `seconds` have passed."""
+    from gradio_client import Client
+
+    latencies: list[float] = []
+    counts = {"errors": 0, "crossed": 0}
+    lock = threading.Lock()
+    stop = time.time() + seconds
+
+    def user(n: int) -> None:
+        client = Client(url, verbose=False)
+        i = n
+        while time.time() < stop:
+            org = orgs[i % len(orgs)]
+            question = QUESTIONS[(i // len(orgs)) % len(QUESTIONS)].format(org=org)
+            i += users
+            started = time.perf_counter()
+            try:
+                _, _, data = client.predict(question, "(all)", "(all)", "(all)", True, "", api_name="/ask")
+            except Exception as exc:  # noqa: BLE001 - any failure of the service counts as an error
+                log.warning("user %d: %s", n, exc)
+                with lock:
+                    counts["errors"] += 1
+                continue
+            took = time.perf_counter() - started
+            cited = (data or {}).get("citations") or []
+            with lock:
+                latencies.append(took)
+                if cited and cited[0].get("org") != org:
+                    counts["crossed"] += 1
+
+    threads = [threading.Thread(target=user, args=(n,), daemon=True) for n in range(users)]
+    began = time.time()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    values = np.array(latencies or [0.0])
+    return BenchReport(users, time.time() - began, len(latencies), counts["errors"], counts["crossed"],
+                       float(np.percentile(values, 50)), float(np.percentile(values, 95)))
+
+
+def bench(orgs: list[str], users: int = 20, seconds: float = 30.0, url: str | None = None) -> BenchReport:
+    """Concurrent users against the app at `url`, or against one started here (same environment)."""
+    if url:
+        return run_users(url, orgs, users, seconds)
+    with started_app(dict(os.environ)) as started:
+        return run_users(started, orgs, users, seconds)
