@@ -80,10 +80,21 @@ def run_users(url: str, orgs: list[str], users: int, seconds: float) -> BenchRep
     latencies: list[float] = []
     counts = {"errors": 0, "crossed": 0}
     lock = threading.Lock()
-    stop = time.time() + seconds
+    warmed = threading.Barrier(users + 1)  # every user has asked once, untimed, before the clock starts
+    stop = float("inf")
 
     def user(n: int) -> None:
-        client = Client(url, verbose=False)
+        try:  # one untimed question: the connection and the app's first-use loading are not the service's pace
+            client = Client(url, verbose=False)
+            client.predict(QUESTIONS[0].format(org=orgs[n % len(orgs)]), "(all)", "(all)", "(all)", True, "",
+                           api_name="/ask")
+        except Exception as exc:  # noqa: BLE001 - a user that cannot even connect is an error
+            log.warning("user %d: %s", n, exc)
+            with lock:
+                counts["errors"] += 1
+            warmed.wait()
+            return
+        warmed.wait()
         i = n
         while time.time() < stop:
             org = orgs[i % len(orgs)]
@@ -105,9 +116,11 @@ def run_users(url: str, orgs: list[str], users: int, seconds: float) -> BenchRep
                     counts["crossed"] += 1
 
     threads = [threading.Thread(target=user, args=(n,), daemon=True) for n in range(users)]
-    began = time.time()
     for t in threads:
         t.start()
+    warmed.wait()
+    began = time.time()
+    stop = began + seconds
     for t in threads:
         t.join()
     values = np.array(latencies or [0.0])
