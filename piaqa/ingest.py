@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
-from .text import is_blank, standard_ideographs
+from .text import is_blank, standard_ideographs, without_format_chars
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +127,8 @@ def read_source(path: Path, max_bytes: int = MAX_BYTES) -> Source:
         (text, pages), encoding = pdf_lines(path), "pdf"
     else:
         text, encoding = decode(data, name)
-    text = standard_ideographs(text.replace("\r\n", "\n").replace("\r", "\n"))
+    # radicals as ideographs; zero-width and other invisible format characters out (委\u200b託先 is 委託先)
+    text = without_format_chars(standard_ideographs(text.replace("\r\n", "\n").replace("\r", "\n")))
     if all(is_blank(line) for line in text.split("\n")):
         raise InputError(name, "empty file (only blank lines)")
     if not any(marker in text for marker in PIA_MARKERS):

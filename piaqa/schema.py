@@ -143,7 +143,7 @@ CATALOGUE: tuple[FormItem, ...] = (
     _f("risk.backup", ["バックアップ"], ["backup"], choice=True),
     _f("risk.incident", ["過去3年以内に、評価実施機関において、個人情報に関する重大事故が発生したか", "重大事故"], ["serious incident", "breach", "accident"], ["事故"], choice=True),
     _f("risk.incident_measures", ["再発防止策の内容"], ["prevention of recurrence"], ["再発防止"]),
-    _f("risk.contract_rules", ["委託契約書中の特定個人情報ファイルの取扱いに関する規定"], ["contract clauses", "provisions on handling", "contract provisions",
+    _f("risk.contract_rules", ["委託契約書中の特定個人情報ファイルの取扱いに関する規定", "規定の内容"], ["contract clauses", "provisions on handling", "contract provisions",
                                                                         "clauses of the contract"], ["契約書"], choice=True),
     _f("risk.contractor_check", ["情報保護管理体制の確認"], ["contractor selection", "certification", "privacy mark", "isms"], ["業者選定", "認証"]),
     # Ⅳ その他のリスク対策
