@@ -108,12 +108,9 @@ def build(state: State) -> gr.Blocks:
             for source in (*report.added, *report.updated):
                 quality = read.get(source)
                 messages.append(f"✓ {source}: indexed" + (f" — read {quality.summary()}" if quality else ""))
-                if quality and quality.warning:
-                    messages.append(f"  ⚠ {quality.warning}")
-            messages += [f"  ⓘ {source}: {relation}" for source, relation in report.versions]
             messages += [f"✓ {s}: unchanged" for s in report.unchanged if s in {t.name for t, _ in saved}]
             messages += [f"✗ {m}" for _, m in report.failed]
-            messages += [f"= {c}: the same content as {o}, indexed once" for c, o in report.duplicates]
+            messages += [f"{'⚠' if level == 'warning' else 'ⓘ'} {text}" for level, text in report.notes()]
         docs = state.documents()
         return ("\n".join(messages) or "No file given.", docs, gr.update(choices=[d[0] for d in docs]))
 

@@ -73,6 +73,11 @@ def started_app(env: dict[str, str]):
         proc.wait(timeout=30)
 
 
+def _ask(client, question: str) -> dict:
+    """One question through the app's /ask endpoint, with no filter: the answer's JSON."""
+    return client.predict(question, "(all)", "(all)", "(all)", True, "", api_name="/ask")[2]
+
+
 def run_users(url: str, orgs: list[str], users: int, seconds: float) -> BenchReport:
     """`users` threads, each with its own API client, asking until `seconds` have passed."""
     from gradio_client import Client
@@ -86,8 +91,7 @@ def run_users(url: str, orgs: list[str], users: int, seconds: float) -> BenchRep
     def user(n: int) -> None:
         try:  # one untimed question: the connection and the app's first-use loading are not the service's pace
             client = Client(url, verbose=False)
-            client.predict(QUESTIONS[0].format(org=orgs[n % len(orgs)]), "(all)", "(all)", "(all)", True, "",
-                           api_name="/ask")
+            _ask(client, QUESTIONS[0].format(org=orgs[n % len(orgs)]))
         except Exception as exc:  # noqa: BLE001 - a user that cannot even connect is an error
             log.warning("user %d: %s", n, exc)
             with lock:
@@ -102,7 +106,7 @@ def run_users(url: str, orgs: list[str], users: int, seconds: float) -> BenchRep
             i += users
             started = time.perf_counter()
             try:
-                _, _, data = client.predict(question, "(all)", "(all)", "(all)", True, "", api_name="/ask")
+                data = _ask(client, question)
             except Exception as exc:  # noqa: BLE001 - any failure of the service counts as an error
                 log.warning("user %d: %s", n, exc)
                 with lock:

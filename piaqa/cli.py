@@ -54,12 +54,8 @@ def cmd_index(args) -> int:
         print(f"piaqa: error: {message} (skipped; the index keeps what it had)", file=sys.stderr)
     for source, quality in report.quality:
         log.info("%s: read %s", source, quality.summary())
-        if quality.warning:
-            print(f"piaqa: warning: {source}: {quality.warning}", file=sys.stderr)
-    for source, relation in report.versions:
-        print(f"piaqa: {source}: {relation}", file=sys.stderr)
-    for copy, original in report.duplicates:
-        print(f"piaqa: {copy} has the same content as {original}: indexed once", file=sys.stderr)
+    for level, text in report.notes():
+        print(f"piaqa: {'warning: ' if level == 'warning' else ''}{text}", file=sys.stderr)
     print(f"index {settings.index_dir}: {report.chunks} chunks; added {len(report.added)}, updated "
           f"{len(report.updated)}, unchanged {len(report.unchanged)}, removed {len(report.removed)}"
           + ("" if report.wrote else " (nothing to do)"))

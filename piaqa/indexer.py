@@ -43,6 +43,14 @@ class BuildReport:
     quality: tuple[tuple[str, ReadQuality], ...] = ()  # (file, how well it was read) for each file parsed
     versions: tuple[tuple[str, str], ...] = ()  # (file added or updated, how it stands to another version of its assessment)
 
+    def notes(self) -> list[tuple[str, str]]:
+        """What a user should be told beside the counts, as (level, text): a document read badly
+        ("warning"), its relation to other versions, a copy indexed once ("info")."""
+        return ([("warning", f"{source}: {q.warning}") for source, q in self.quality if q.warning]
+                + [("info", f"{source}: {relation}") for source, relation in self.versions]
+                + [("info", f"{copy} has the same content as {original}: indexed once")
+                   for copy, original in self.duplicates])
+
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
     """Files named, and the .txt/.pdf files inside folders named (README files are not documents)."""
@@ -139,6 +147,15 @@ def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progres
     todo: list[tuple[DocEntry, list[Chunk]]] = []
     added, updated, unchanged, failed, read = [], [], [], [], []
     items = sorted(wanted.items())
+
+    def keep_indexed(old: DocEntry | None) -> bool:
+        """Keep a document's indexed version as it is (its entry and vectors), if it has one."""
+        if old is None or old.source not in old_chunks:
+            return False
+        entries.append(old)
+        kept.extend(old_chunks[old.source])
+        return True
+
     for source, path in (progress(items, len(items), "parse") if progress else items):
         old = old_docs.get(source)
         digest = _sha256(path)
@@ -146,31 +163,23 @@ def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progres
             if not replace:  # another file under an indexed document's name: never a silent replacement
                 failed.append((str(path), f"{source}: an indexed document has this name (from {old.path}); "
                                           "rename the file to add it as another document, or use --replace"))
-                if source in old_chunks:
-                    entries.append(old)
-                    kept.extend(old_chunks[source])
+                keep_indexed(old)
                 continue
             log.warning("replacing %s (indexed from %s) with %s", source, old.path, path.resolve())
-        if old and old.sha256 == digest and source in old_chunks:
-            entries.append(old)
-            kept.extend(old_chunks[source])
+        if old and old.sha256 == digest and keep_indexed(old):
             unchanged.append(source)
             continue
         try:
             doc = parse_file(path)
         except InputError as exc:
             failed.append((str(path), str(exc)))
-            if old and source in old_chunks:  # keep the version that was readable
-                entries.append(old)
-                kept.extend(old_chunks[source])
+            keep_indexed(old)  # the version that was readable stays
             continue
         chunks = chunk_document(doc, settings.chunk_chars)
         if len(chunks) > settings.max_chunks:  # hours of embedding for one file, holding a worker: refused
             failed.append((str(path), f"{source}: too many passages ({len(chunks):,} > {settings.max_chunks:,}); "
                                       "is it one assessment? split it, or raise PIAQA_MAX_CHUNKS"))
-            if old and source in old_chunks:
-                entries.append(old)
-                kept.extend(old_chunks[source])
+            keep_indexed(old)
             continue
         read.append((source, read_quality(doc)))
         entry = DocEntry(source, str(path.resolve()), doc.sha256, doc.org, doc.affair, doc.form, len(chunks),

@@ -52,8 +52,10 @@ class PageText:
 
 
 def _luminance(colour) -> float:
-    if not isinstance(colour, (tuple, list)) or not colour:
-        return 1.0 if colour is None else float(colour) if isinstance(colour, (int, float)) else 1.0
+    if isinstance(colour, (int, float)):  # a grey level
+        return float(colour)
+    if not isinstance(colour, (tuple, list)) or not colour:  # none given (or a pattern): as white
+        return 1.0
     if len(colour) == 3:
         r, g, b = colour
         return 0.299 * r + 0.587 * g + 0.114 * b

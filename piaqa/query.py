@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .schema import CATALOGUE, label_core
-from .text import compact, squeeze
+from .text import ERAS, compact, squeeze
 from .vocabulary import ABBREVIATIONS, ENGLISH
 
 NAME_QUESTION = re.compile(r"\bwho\b|\bwhich (?:company|companies|firm|vendor|body|organi[sz]ation)|誰|だれ|どこの(?:会社|業者)|会社名|業者名|社名")
@@ -96,7 +96,6 @@ def affair_names(affair: str) -> tuple[str, ...]:
 
 MONTHS = {m: i + 1 for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
                                            "august", "september", "october", "november", "december"))}
-ERAS = (("令和", 2019, (5, 1)), ("平成", 1989, (1, 8)), ("昭和", 1926, (12, 25)))
 
 
 def era_date(year: int, month: int, day: int) -> str:

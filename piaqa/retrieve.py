@@ -129,7 +129,7 @@ class Index:
     """The loaded index: chunks, vectors, FAISS and BM25. Load once, search from many threads."""
 
     def __init__(self, settings: Settings, chunks: list[Chunk], vectors: np.ndarray, embedder: Embedder, bm25,
-                 superseded_by: dict[str, str] | None = None, documents: tuple[DocEntry, ...] = ()):
+                 documents: tuple[DocEntry, ...] = ()):
         import faiss
 
         self.settings, self.chunks, self.embedder, self.bm25 = settings, chunks, embedder, bm25
@@ -140,7 +140,7 @@ class Index:
         self.affairs = sorted({c.affair for c in chunks if c.affair})
         self._doc_of = np.array([c.doc for c in chunks])
         # an earlier version of a re-published assessment counts as history, like its change log
-        self.superseded_by = dict(superseded_by or {})
+        self.superseded_by = superseded(documents)
         self.documents = {d.source: d for d in documents}
         self._undated = undated_versions(documents)
         self._history = np.array([c.history or c.doc in self.superseded_by for c in chunks])
@@ -168,19 +168,26 @@ class Index:
         chunks, vectors = read_generation(settings.index_dir, manifest)
         bm25 = bm25s.BM25.load(str(settings.index_dir / manifest.generation / "bm25"))
         return cls(settings, chunks, vectors.astype(np.float32), embedder or Embedder(settings), bm25,
-                   superseded(manifest.documents), manifest.documents)
+                   manifest.documents)
+
+    def published_by(self, day: tuple[int, int, int]) -> tuple[DocEntry, ...]:
+        """The documents published on or before `day` (an undated one always counts)."""
+        return tuple(d for d in self.documents.values() if (date_key(d.published) or (0,)) <= day)
 
     def history_mask(self, as_of: tuple[int, int, int] | None = None) -> np.ndarray:
         """Change-log passages and those of superseded versions — as the index stood on `as_of`, when given."""
         if as_of is None:
             return self._history
-        then = tuple(d for d in self.documents.values() if (date_key(d.published) or (0,)) <= as_of)
-        old = superseded(then)
+        old = superseded(self.published_by(as_of))
         return np.array([c.history or c.doc in old for c in self.chunks])
 
-    def version_note(self, doc: str) -> str | None:
-        """Which version of its assessment a document is, when the index holds more than one; else None."""
+    def version_note(self, doc: str, as_of: str | None = None) -> str | None:
+        """Which version of its assessment a document is, when the index holds more than one (or the day
+        the documents were searched as of); else None."""
         entry = self.documents.get(doc)
+        if as_of:
+            return f"as the documents stood on {as_of}: {doc}" + (
+                f" (公表日 {entry.published})" if entry and entry.published else "")
         if entry is None:
             return None
         dated = f"公表日 {entry.published}" if entry.published else "no 公表日"
@@ -223,7 +230,7 @@ class Index:
         if filters.form:
             mask &= np.array([compact(filters.form) in compact(c.form or "") for c in self.chunks])
         if filters.as_of:
-            published = {d.source for d in self.documents.values() if (date_key(d.published) or (0,)) <= filters.as_of}
+            published = {d.source for d in self.published_by(filters.as_of)}
             mask &= np.array([c.doc in published for c in self.chunks])
         if not filters.history:
             mask &= ~self.history_mask(filters.as_of)

@@ -65,16 +65,22 @@ class Manifest:
                    documents=tuple(DocEntry(**d) for d in data["documents"]))
 
 
-def superseded(documents: tuple[DocEntry, ...]) -> dict[str, str]:
-    """Documents replaced by a later version of the same assessment (same organisation, 事務, form and
-    評価書番号, a later 公表日): {older source: the source that supersedes it}. Versions whose dates do not
-    order them are all kept current."""
+def by_assessment(documents: tuple[DocEntry, ...]) -> list[list[DocEntry]]:
+    """The documents grouped by the assessment they are a version of: organisation, 事務, form and
+    評価書番号 (a document without a number or an organisation claims no identity and is left out)."""
     versions: dict[tuple, list[DocEntry]] = {}
     for d in documents:
         if d.number and d.org:
             versions.setdefault((d.org, d.affair, d.form, d.number), []).append(d)
+    return list(versions.values())
+
+
+def superseded(documents: tuple[DocEntry, ...]) -> dict[str, str]:
+    """Documents replaced by a later version of the same assessment (same organisation, 事務, form and
+    評価書番号, a later 公表日): {older source: the source that supersedes it}. Versions whose dates do not
+    order them are all kept current."""
     out: dict[str, str] = {}
-    for group in versions.values():
+    for group in by_assessment(documents):
         dated = [(date_key(d.published), d) for d in group]
         if len(group) < 2 or any(key is None for key, _ in dated):
             continue
@@ -87,13 +93,9 @@ def superseded(documents: tuple[DocEntry, ...]) -> dict[str, str]:
 def undated_versions(documents: tuple[DocEntry, ...]) -> dict[str, tuple[str, ...]]:
     """Documents that claim one assessment (organisation, 事務, form, 評価書番号) with different content
     while their 公表日 do not say which is current: {source: the other sources}."""
-    versions: dict[tuple, list[DocEntry]] = {}
-    for d in documents:
-        if d.number and d.org:
-            versions.setdefault((d.org, d.affair, d.form, d.number), []).append(d)
     out: dict[str, tuple[str, ...]] = {}
     ordered = superseded(documents)
-    for group in versions.values():
+    for group in by_assessment(documents):
         current = [d for d in group if d.source not in ordered]
         if len(current) > 1 and len({d.sha256 for d in current}) > 1:
             for d in current:

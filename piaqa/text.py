@@ -141,7 +141,9 @@ def compact(text: str) -> str:
     return re.sub(r"\s+", "", search_copy(text))
 
 
-ERA_START = {"令和": 2018, "平成": 1988, "昭和": 1925}
+# The eras dates are printed in: (name, its first Western year, its first (month, day)).
+ERAS = (("令和", 2019, (5, 1)), ("平成", 1989, (1, 8)), ("昭和", 1926, (12, 25)))
+ERA_START = {era: first_year - 1 for era, first_year, _ in ERAS}  # year N of an era is ERA_START + N
 ERA_DATE = re.compile(r"(令和|平成|昭和)\s*(元|[0-9]{1,2})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日")
 
 

@@ -252,9 +252,16 @@ def each_document(index, query: Query, hits: list[Hit]) -> Answer | None:
     orgs = [p.citations[0].chunk.org for p in parts]
     names = [f"{c.org} {c.affair}" if orgs.count(c.org) > 1 else c.org
              for c in (p.citations[0].chunk for p in parts)]
-    text = "／".join(f"{name}: {p.answer}" for name, p in zip(names, parts))
-    cites = _cite([p.citations[0] for p in parts], [c for p in parts for c in p.citations])
-    return Answer(query.text, ANSWERED, text, cites, parts[0].looked_for, tuple(parts))
+    return side_by_side(query.text, ANSWERED, parts, names)
+
+
+def side_by_side(question: str, status: str, parts: list[Answer], names: list[str]) -> Answer:
+    """One answer of several cited parts, each named (an organisation, a 事務, a document): `name: answer`
+    joined by ／, each part's first citation first."""
+    cited = [(name, p) for name, p in zip(names, parts) if p.citations]
+    text = "／".join(f"{name}: {p.answer}" for name, p in cited)
+    cites = _cite([p.citations[0] for _, p in cited], [c for p in parts for c in p.citations])
+    return Answer(question, status, text, cites, parts[0].looked_for if parts else None, tuple(parts))
 
 
 def answer(index, question: str, k: int = 10, org: str | None = None, affair: str | None = None,
@@ -284,9 +291,8 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
         parts = tuple(answer_document(index, query, [h for h in hits if getattr(h.chunk, field) == n])
                       for n in named if any(getattr(h.chunk, field) == n for h in hits))
         status = ANSWERED if any(p.status == ANSWERED for p in parts) else NOT_STATED
-        text = "／".join(f"{getattr(p.citations[0].chunk, field)}: {p.answer}" for p in parts if p.citations)
-        cites = _cite([p.citations[0] for p in parts if p.citations], [c for p in parts for c in p.citations])
-        return Answer(question, status, text, cites, parts[0].looked_for if parts else None, parts)
+        names = [getattr(p.citations[0].chunk, field) if p.citations else "" for p in parts]
+        return side_by_side(question, status, list(parts), names)
     if not (org or affair or query.orgs or query.affairs):
         several = each_document(index, query, hits[:k])
         if several:
@@ -296,10 +302,6 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
     # the passage the answer comes from, then the best passages of the search (which may say more)
     first = list(result.citations[:1]) if result.status == ANSWERED else list(result.citations)
     cited = _cite(first, [*hits[:2], *result.citations, *hits])
-    version = index.version_note(cited[0].chunk.doc) if cited and not as_of else None
-    if cited and as_of:
-        entry = index.documents.get(cited[0].chunk.doc)
-        version = f"as the documents stood on {as_of}: {cited[0].chunk.doc}" + (
-            f" (公表日 {entry.published})" if entry and entry.published else "")
+    version = index.version_note(cited[0].chunk.doc, as_of) if cited else None
     return Answer(result.question, result.status, result.answer, cited, result.looked_for, result.parts,
                   version=version)

@@ -23,7 +23,6 @@ from .markers import Heading, TOC, group_heading, is_placeholder, section_headin
 from .reflow import is_reflowed, relines
 
 NO_HEADING = "(見出しなし)"
-COVER_SCAN = 60  # lines in which a cover names the form
 COVER = "表紙"
 ANNEX_GROUP = re.compile(r"^[\s\u3000]*[<＜][^<>＜＞/]{1,20}[>＞][\s\u3000]*$")
 
@@ -229,7 +228,7 @@ def parse_source(src: Source) -> Document:
         rows = changelog.table_rows if family == TABLE else changelog.pdf_rows
         log_node.items = rows(log_rows, page_of)
     cover_read = sum(1 for it in cover.items if it.key and it.value) >= 2 and any(
-        "特定個人情報保護評価書" in line for line in lines[:COVER_SCAN])  # a cover alone (an opening) is one too
+        "特定個人情報保護評価書" in line for line in lines[:meta.COVER_LINES])  # a cover alone (an opening) is one too
     if not cover_read and not any(r.heading.title not in (NO_HEADING, COVER) for r in builder.roots):
         raise InputError(src.name, "no assessment structure found (no Ⅰ–Ⅵ section, 別添 or 変更箇所 heading); "
                                    "is this a 特定個人情報保護評価書?")
