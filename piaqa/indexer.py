@@ -66,7 +66,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 PIPELINE_SOURCES = ("ingest.py", "pdfform.py", "text.py", "schema.py", "forms.py", "models.py", "chunk.py", "tokenize.py",
                     "parse/document.py", "parse/items.py", "parse/reflow.py", "parse/fields.py", "parse/markers.py", "parse/changelog.py",
-                    "parse/meta.py")
+                    "parse/meta.py", "parse/attribution.py")
 
 
 @lru_cache(maxsize=1)

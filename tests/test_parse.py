@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -351,3 +352,40 @@ def test_cover_approval_date_is_keyed_when_blank(parsed):
         cover = [i for s, i in items(parsed[name]) if s.title.startswith("表紙")]
         approval = [i for i in cover if i.label.startswith("個人情報保護委員会")]
         assert [i.key for i in approval] == ["cover.approval"] and approval[0].value == ""
+
+
+def test_pdf_change_row_with_both_cells_on_one_line(parsed):
+    """`（記載なし） 10人以上50人未満 事後 …`: the dump prints a short 変更前 and 変更後 on one line."""
+    one_line = [i for _, i in items(parsed["chiba_nenkin"]) if i.change and
+                any(re.match(r"^（記載なし） \S+ 事[前後]", s) for s in i.raw.split("\n"))]
+    assert one_line
+    for row in one_line:
+        assert row.change.before == "（記載なし）" and row.change.after
+        assert "（記載なし）" not in row.change.after and not row.change.after.endswith(("事前", "事後"))
+
+
+def group_values(doc, key):
+    """{group title's first word: value} of every body group's item with `key`."""
+    return {s.title.split(" ")[0]: (i.selected or i.value).replace("\u3000", " ")
+            for s in walk(doc.sections) if s.level == 3 and not s.history for i in s.items if i.key == key}
+
+
+@pytest.mark.parametrize("key", ["itaku.contractor_name", "itaku.handlers"])
+def test_interleaved_groups_take_their_values_from_the_change_log(parsed, key):
+    """A PDF dump prints 委託事項 side by side: each group's value is the one its latest change-log row gives,
+    wherever the dump printed it; the rows are read from the document, not written here."""
+    from piaqa.parse.attribution import attested
+    doc = parsed["chiba_nenkin"]
+    log = [i for s in walk(doc.sections) if s.history for i in s.items]
+    facts = [f for f in attested(log) if f.key == key]
+    values = group_values(doc, key)
+    checked = [f for f in facts if f.group in values]
+    assert checked
+    for fact in checked:
+        assert values[fact.group] == fact.value.replace("\u3000", " ").strip()
+
+
+def test_table_dump_groups_keep_their_rows(parsed):
+    """A table row's cells are certain: an older log row (before the systems were renumbered) moves nothing."""
+    names = group_values(parsed["oita_juki"], "system.name")
+    assert names["システム5"] == "共通基盤システム"

@@ -103,6 +103,17 @@ def _split_rows(lines: Numbered) -> list[Numbered]:
     return rows
 
 
+def _one_line_cells(texts: list[str]) -> tuple[str | None, str | None]:
+    """変更前 and 変更後 printed on one line of the dump: two short cells of one row, which the dump joins
+    with an ASCII space (a space inside a cell is U+3000): `（記載なし） 株式会社○○`.
+
+    >>> _one_line_cells(["（記載なし） 10人以上50人未満"]), _one_line_cells(["三つ の セル"])
+    (('（記載なし）', '10人以上50人未満'), (None, None))
+    """
+    cells = texts[0].split(" ") if len(texts) == 1 and "\n" not in texts[0] else []
+    return (cells[0], cells[1]) if len(cells) == 2 and all(cells) else (None, None)
+
+
 def pdf_rows(lines: Numbered, page_of) -> list[Item]:
     """Rows of a change log in a PDF text dump, best effort."""
     items = []
@@ -124,7 +135,7 @@ def pdf_rows(lines: Numbered, page_of) -> list[Item]:
         tail = INLINE_TIMING.search(texts[-1]) if texts else None
         if tail:  # `令和2年8月31日まで 事後` / `③その他の項目の変更であり…`: the 提出時期 cell glued to the last one
             texts[-1], timing = texts[-1][:tail.start()], timing or tail.group(1)
-        before, after = (texts[0], texts[1]) if len(texts) == 2 else (None, None)
+        before, after = (texts[0], texts[1]) if len(texts) == 2 else _one_line_cells(texts)
         change = Change(date=date, before=before, after=after, timing=timing, why=why or None)
         items.append(_item(label, "\n".join(texts), row, change, page_of))
     return items

@@ -16,7 +16,7 @@ from ..errors import InputError
 from ..ingest import Source, read_source
 from ..models import Document, Item, Section
 from ..text import is_blank, squeeze, strip_html
-from . import changelog, meta
+from . import attribution, changelog, meta
 from .fields import option_vocabulary
 from .items import PDF, TABLE, Draft, cover_items, finish, named_group, split_row, wraps_label
 from .markers import Heading, TOC, group_heading, is_placeholder, section_heading, split_pdf_label, subsection_heading
@@ -234,6 +234,8 @@ def parse_source(src: Source) -> Document:
                                    "is this a 特定個人情報保護評価書?")
     roots = [cover, *builder.roots] if cover.items else builder.roots
     sections = tuple(_freeze(r, (), family, vocab, pages) for r in roots)
+    if log_node is not None and family == PDF:  # the layout does not say which group a value is in: the log does
+        sections = attribution.reconcile(sections, attribution.attested(log_node.items))
     changelog_only = not any(s.title.startswith(("Ⅰ", "Ⅱ", "Ⅲ")) for s in sections) and log_node is not None
     affair_item = next((it.value for s in walk(sections) for it in s.items if it.key == "jimu.name" and it.value), None)
     m = meta.extract(lines, changelog_only, affair_item)
