@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from langchain_tests.integration_tests import RetrieversIntegrationTests
+
 from piaqa.langchain import PiaqaRetriever
 from piaqa.render import hit_dict
 
@@ -110,3 +112,24 @@ def test_the_answer_layer_is_a_runnable(index):
     assert qa.invoke("who is the 再委託先 for 住基 in 大分市")["status"] == "not_stated"
     with pytest.raises(TypeError, match="accepted"):
         qa.invoke({"question": "委託先は？", "city": "千葉市"})
+
+
+class TestStandardRetrieverContract(RetrieversIntegrationTests):
+    """LangChain's own retriever suite (langchain-tests) on the real index: invoke/ainvoke return Documents,
+    `k` at construction and per call."""
+
+    @pytest.fixture(autouse=True)
+    def _loaded(self, index):
+        type(self).loaded = index
+
+    @property
+    def retriever_constructor(self) -> type[PiaqaRetriever]:
+        return PiaqaRetriever
+
+    @property
+    def retriever_constructor_params(self) -> dict:
+        return {"index": self.loaded}
+
+    @property
+    def retriever_query_example(self) -> str:
+        return "委託先は？"
