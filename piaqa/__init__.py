@@ -7,23 +7,28 @@ Pipeline: ingest -> parse -> chunk -> tokenize/embed -> store -> retrieve -> ans
     >>> index.search("千葉市の国年の委託先は？", k=3)     # doctest: +SKIP
 """
 from .errors import InputError, PiaqaError
-from .models import Chunk, Document, Hit, Item, Section
-from .parse import parse_file
-from .settings import Settings
+
+# Every other public name loads on first use, so `piaqa --help` and a CLI talking to `piaqa serve`
+# never import the parser, torch, FAISS or LangChain.
+_LAZY = {"Chunk": "models", "Document": "models", "Hit": "models", "Item": "models", "Section": "models",
+         "Settings": "settings", "parse_file": "parse", "Index": "retrieve", "PiaqaRetriever": "langchain",
+         "ask_runnable": "langchain"}
 
 
 def __getattr__(name: str):
-    # Heavy parts (torch, faiss, langchain) load only when asked for.
-    if name == "Index":
-        from .retrieve import Index
+    if name == "__version__":  # importlib.metadata costs a CLI call 30 ms: read when asked
+        from importlib.metadata import PackageNotFoundError, version
 
-        return Index
-    if name in ("PiaqaRetriever", "ask_runnable"):
-        from . import langchain
+        try:
+            return version("piaqa")
+        except PackageNotFoundError:  # a source tree that was never installed
+            return "unknown"
+    if name not in _LAZY:
+        raise AttributeError(name)
+    from importlib import import_module
 
-        return getattr(langchain, name)
-    raise AttributeError(name)
+    return getattr(import_module(f".{_LAZY[name]}", __name__), name)
 
 
-__all__ = ["Chunk", "Document", "Hit", "Index", "InputError", "Item", "PiaqaError", "PiaqaRetriever", "Section",
-           "Settings", "ask_runnable", "parse_file"]
+__all__ = ["Chunk", "Document", "Hit", "Index", "InputError", "PiaqaError", "PiaqaRetriever", "Section",
+           "Item", "Settings", "ask_runnable", "parse_file"]

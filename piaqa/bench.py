@@ -1,4 +1,5 @@
-"""`piaqa bench`: concurrent users against the app's API, as a city's staff would use it at once.
+"""`piaqa bench`: concurrent users against the app's API, as a city's staff would use it at once; and
+(`--cli`) a cold `piaqa ask` against a warm one through `piaqa serve`.
 
 Each simulated user asks, in a loop for a bounded time, questions that each name one organisation of
 the index; an answer whose first citation is another organisation's document is a crossed answer. The
@@ -50,13 +51,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def started_app(env: dict[str, str]):
-    """The app (app.py beside the package) on a free localhost port, for as long as the block runs."""
-    port = _free_port()
-    app = Path(__file__).resolve().parent.parent / "app.py"
-    proc = subprocess.Popen([sys.executable, str(app)], env={**env, "PIAQA_PORT": str(port), "PIAQA_HOST": "127.0.0.1"},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
+def _started(argv: list[str], env: dict[str, str], url: str, what: str):
+    """A process serving `url`, for as long as the block runs."""
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + START_TIMEOUT
         while True:
@@ -65,12 +62,27 @@ def started_app(env: dict[str, str]):
                 break
             except OSError:
                 if proc.poll() is not None or time.time() > deadline:
-                    raise RuntimeError(f"the app did not start on {url} (python app.py to see why)") from None
+                    raise RuntimeError(f"{what} did not start on {url} (run it by hand to see why)") from None
                 time.sleep(1)
         yield url
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def started_app(env: dict[str, str]):
+    """The app (app.py beside the package) on a free localhost port, for as long as the block runs."""
+    port = _free_port()
+    app = Path(__file__).resolve().parent.parent / "app.py"
+    return _started([sys.executable, str(app)], {**env, "PIAQA_PORT": str(port), "PIAQA_HOST": "127.0.0.1"},
+                    f"http://127.0.0.1:{port}/", "the app")
+
+
+def started_server(env: dict[str, str]):
+    """`piaqa serve` on a free localhost port, for as long as the block runs; yields its base URL + /health."""
+    port = _free_port()
+    return _started([sys.executable, "-m", "piaqa.cli", "serve", "--port", str(port)], env,
+                    f"http://127.0.0.1:{port}/health", "piaqa serve")
 
 
 def _ask(client, question: str) -> dict:
@@ -138,3 +150,50 @@ def bench(orgs: list[str], users: int = 20, seconds: float = 30.0, url: str | No
         return run_users(url, orgs, users, seconds)
     with started_app(dict(os.environ)) as started:
         return run_users(started, orgs, users, seconds)
+
+
+@dataclass(frozen=True)
+class CliReport:
+    """Seconds per `piaqa ask`: a cold process (imports, model and index load), one HTTP round trip to a
+    warm `piaqa serve`, and a whole `piaqa ask` process sent through that server."""
+
+    cold: tuple[float, ...]
+    http: tuple[float, ...]
+    warm_cli: tuple[float, ...]
+
+    def text(self) -> str:
+        def line(name: str, values: tuple[float, ...]) -> str:
+            p50, p95 = np.percentile(values, 50) * 1000, np.percentile(values, 95) * 1000
+            return f"{name:<36} n={len(values):<3} p50 {p50:7.0f} ms   p95 {p95:7.0f} ms"
+        return "\n".join([line("cold `piaqa ask` (own process)", self.cold),
+                          line("warm: HTTP round trip to piaqa serve", self.http),
+                          line("warm: `piaqa ask` via PIAQA_SERVER", self.warm_cli)])
+
+
+def _timed(run) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def cli_bench(orgs: list[str], cold: int = 3, warm: int = 40) -> CliReport:
+    """Cold `piaqa ask` processes, then a `piaqa serve` started here asked over HTTP and through the CLI.
+    Every answer is checked to come back (a failed call raises)."""
+    from .client import request
+
+    questions = [q.format(org=org) for org in orgs for q in QUESTIONS]
+    env = {k: v for k, v in os.environ.items() if k != "PIAQA_SERVER"}
+
+    def ask_process(question: str, extra: dict[str, str]) -> None:
+        subprocess.run([sys.executable, "-m", "piaqa.cli", "ask", "--json", question], env={**env, **extra},
+                       check=False, capture_output=True, timeout=START_TIMEOUT).stdout.decode().index('"status"')
+
+    cold_s = tuple(_timed(lambda q=q: ask_process(q, {})) for q in questions[:cold])
+    with started_server(env) as health:
+        server = health.removesuffix("/health")
+        request(server, "/ask", {"question": questions[0]})  # untimed: connection set-up
+        http = tuple(_timed(lambda q=q: request(server, "/ask", {"question": q}))
+                     for q in (questions * warm)[:warm])
+        warm_cli = tuple(_timed(lambda q=q: ask_process(q, {"PIAQA_SERVER": server}))
+                         for q in (questions * warm)[:max(warm // 4, 5)])
+    return CliReport(cold_s, http, warm_cli)

@@ -4,7 +4,6 @@ RAG would), with search latency and index build time."""
 from __future__ import annotations
 
 import importlib.util
-import json
 import logging
 import tempfile
 import time
@@ -16,7 +15,7 @@ import numpy as np
 from .embed import Embedder
 from .errors import PiaqaError
 from .indexer import build_index, expand_paths
-from .ingest import read_source
+from .ingest import read_questions, read_source
 from .answer import answer
 from .render import answer_dict, hit_dict
 from .retrieve import Index
@@ -35,14 +34,6 @@ def load_scorer(qa_path: Path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def read_questions(path: Path) -> list[dict]:
-    try:
-        with open(path, encoding="utf-8") as f:
-            return [json.loads(line) for line in f if line.strip()]
-    except (OSError, json.JSONDecodeError) as exc:
-        raise PiaqaError(f"cannot read questions from {path} ({exc}): give a JSONL file with id and question") from exc
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ the file and the problem.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,3 +136,13 @@ def read_source(path: Path, max_bytes: int = MAX_BYTES) -> Source:
         raise InputError(name, "not a 特定個人情報保護評価書 (none of 特定個人情報/評価書/変更箇所 appears)")
     log.debug("read %s (%s, %d bytes)", name, encoding, size)
     return Source(name, text, hashlib.sha256(data).hexdigest(), encoding, pages)
+
+
+def read_questions(path: Path) -> list[dict]:
+    """The questions of a JSONL file, one {"id", "question", …} object a line. Raises InputError naming the
+    file when it cannot be read or a line is not JSON."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.strip()]
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputError(str(path), f"cannot read questions ({exc}): give a JSONL file with id and question") from exc

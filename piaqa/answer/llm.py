@@ -76,3 +76,17 @@ def chat_model(spec: str, base_url: str | None = None):
     except ImportError as exc:
         raise PiaqaError(f"the {provider} chat integration is not installed: pip install -e \".[llm]\"") from exc
     raise PiaqaError(f"unknown LLM provider {provider!r} in {spec!r}: use openai:MODEL or ollama:MODEL")
+
+
+def answerer(llm: str = "", base_url: str | None = None):
+    """`answer(index, question, **filters) -> Answer`: extractive, then written by the chat model `llm`
+    ("openai:MODEL" / "ollama:MODEL") when one is given. The model is made once, here."""
+    from .core import answer as extractive
+
+    model = chat_model(llm, base_url) if llm else None
+
+    def answer(index, question: str, **kw) -> Answer:
+        result = extractive(index, question, **kw)
+        return generate(model, result) if model else result
+
+    return answer

@@ -1,0 +1,6 @@
+"""`python -m piaqa.cli`: the same as the `piaqa` command."""
+import sys
+
+from . import main
+
+sys.exit(main())
