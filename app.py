@@ -65,11 +65,11 @@ def choice(value: str | None) -> str | None:
 
 
 def build(state: State) -> gr.Blocks:
-    def ask(question, org, affair, form, history, as_of=""):
+    def ask(question, org, affair, form, history, as_of="", doc=ALL):
         index = state.index
         try:
             result = extractive(index, question or "", org=choice(org), affair=choice(affair), form=choice(form),
-                                history=history, as_of=(as_of or "").strip() or None)
+                                history=history, as_of=(as_of or "").strip() or None, doc=choice(doc))
         except PiaqaError as exc:  # a question out of range: say what is accepted, as text
             return f"<div class='piaqa-where'>{html.escape(str(exc))}</div>", "", {"error": str(exc)}
         return answer_html(result), citations_html(result, index.section_of), answer_dict(result)
@@ -112,7 +112,9 @@ def build(state: State) -> gr.Blocks:
             messages += [f"✗ {m}" for _, m in report.failed]
             messages += [f"{'⚠' if level == 'warning' else 'ⓘ'} {text}" for level, text in report.notes()]
         docs = state.documents()
-        return ("\n".join(messages) or "No file given.", docs, gr.update(choices=[d[0] for d in docs]))
+        names = [d[0] for d in docs]
+        return ("\n".join(messages) or "No file given.", docs, gr.update(choices=names),
+                gr.update(choices=[ALL, *names]))
 
     index = state.index
     forms = sorted({c.form for c in index.chunks if c.form})
@@ -126,13 +128,14 @@ def build(state: State) -> gr.Blocks:
                 form = gr.Dropdown([ALL, *forms], value=ALL, label="Form type")
                 history = gr.Checkbox(value=True, label="Include change log (変更箇所)")
                 as_of = gr.Textbox(label="As of (date)", placeholder="2024-04-01 / 令和6年4月1日", max_lines=1)
+                doc = gr.Dropdown([ALL, *sorted(index.documents)], value=ALL, label="Document")
             go = gr.Button("Ask", variant="primary")
             gr.Examples(EXAMPLES, inputs=question)
             answer_out = gr.HTML(elem_id="answer")
             cards_out = gr.HTML(elem_id="citations")
             json_out = gr.JSON(visible=False)
             for trigger in (go.click, question.submit):
-                trigger(ask, [question, org, affair, form, history, as_of], [answer_out, cards_out, json_out], api_name="ask"
+                trigger(ask, [question, org, affair, form, history, as_of, doc], [answer_out, cards_out, json_out], api_name="ask"
                         if trigger == go.click else False)
         with gr.Tab("Documents"):
             table = gr.Dataframe(state.documents(), headers=["file", "organisation", "事務", "form", "passages"],
@@ -146,7 +149,7 @@ def build(state: State) -> gr.Blocks:
             files = gr.File(file_count="multiple", file_types=[".txt", ".pdf"], label="Assessments")
             add = gr.Button("Add to the index")
             result = gr.Textbox(label="Result", lines=4)
-            add.click(upload, files, [result, table, picked], api_name="upload")
+            add.click(upload, files, [result, table, picked, doc], api_name="upload")
     return demo
 
 

@@ -87,7 +87,7 @@ def started_server(env: dict[str, str]):
 
 def _ask(client, question: str) -> dict:
     """One question through the app's /ask endpoint, with no filter: the answer's JSON."""
-    return client.predict(question, "(all)", "(all)", "(all)", True, "", api_name="/ask")[2]
+    return client.predict(question, "(all)", "(all)", "(all)", True, "", "(all)", api_name="/ask")[2]
 
 
 def run_users(url: str, orgs: list[str], users: int, seconds: float) -> BenchReport:

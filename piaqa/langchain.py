@@ -15,7 +15,7 @@ from pydantic import ConfigDict, field_validator
 from .render import hit_dict
 from .retrieve import Index
 
-SEARCH_OPTIONS = ("k", "org", "affair", "form", "history", "as_of")
+SEARCH_OPTIONS = ("k", "org", "affair", "form", "history", "as_of", "doc")
 
 
 def to_document(hit) -> Document:
@@ -49,6 +49,7 @@ class PiaqaRetriever(BaseRetriever):
     form: str | None = None
     history: bool = True  # False leaves out change-log passages and superseded versions
     as_of: str | None = None  # the documents as they stood on a date (2024-04-01 or 令和6年4月1日)
+    doc: str | None = None  # one document, by its file name
 
     @field_validator("index", mode="before")
     @classmethod

@@ -123,6 +123,7 @@ class Filters:
     form: str | None = None
     history: bool = True  # include change-log passages
     as_of: tuple[int, int, int] | None = None  # only documents published by this day; the latest of them current
+    doc: str | None = None  # one document, by its file name (as search results and /documents give it)
 
 
 class Index:
@@ -221,6 +222,8 @@ class Index:
     def candidates(self, query: Query, filters: Filters) -> np.ndarray:
         """Boolean mask of the chunks a question may be answered from."""
         mask = np.ones(len(self.chunks), dtype=bool)
+        if filters.doc:
+            mask &= self._doc_of == self.document_named(filters.doc)
         if filters.org:
             orgs = self.filtered("org", filters.org)
             mask &= np.array([c.org in orgs for c in self.chunks])
@@ -234,7 +237,7 @@ class Index:
             mask &= np.array([c.doc in published for c in self.chunks])
         if not filters.history:
             mask &= ~self.history_mask(filters.as_of)
-        if filters.org or filters.affair:
+        if filters.org or filters.affair or filters.doc:
             return mask
         if query.orgs:
             # each organisation named keeps the first 事務 named that it has (住基 in "国年: 住基情報…" is data),
@@ -248,6 +251,17 @@ class Index:
         elif query.affairs:
             mask &= np.array([c.affair in query.affairs for c in self.chunks])
         return mask
+
+    def document_named(self, name: str) -> str:
+        """The indexed document a `doc` filter names: its file name, or that name without the extension.
+        Raises QueryError naming the indexed documents when none matches."""
+        wanted = name.strip()
+        found = next((d for d in self.documents if wanted in (d, Path(d).stem)), None)
+        if found is None:
+            shown = ", ".join(sorted(self.documents)[:10]) + (" …" if len(self.documents) > 10 else "")
+            raise QueryError(f"no indexed document is named {name!r}: the doc filter takes a file name as "
+                             f"search results give it ({shown})")
+        return found
 
     def filtered(self, field: str, value: str) -> set[str]:
         """The indexed organisations (field 'org') or 事務 ('affair') a filter value names: as part of the
@@ -283,11 +297,12 @@ class Index:
         return order[mask[order]]
 
     def search(self, question: str, k: int = 5, org: str | None = None, affair: str | None = None,
-               form: str | None = None, history: bool = True, as_of: str | None = None) -> list[Hit]:
+               form: str | None = None, history: bool = True, as_of: str | None = None,
+               doc: str | None = None) -> list[Hit]:
         """The k best passages for a question, best first (k from 1 to MAX_K; a question of at most
         MAX_QUESTION_CHARS characters). `as_of` (2024-04-01 or 令和6年4月1日) searches the documents
-        as they stood that day: later ones left out, the latest version then current. Raises QueryError
-        for a k, a question or a date out of range."""
+        as they stood that day: later ones left out, the latest version then current; `doc` keeps one
+        document (its file name). Raises QueryError for a k, a question, a date or a document out of range."""
         question = checked_question(question)
         check_k(k)
         day = day_key(as_of) if as_of else None
@@ -296,7 +311,7 @@ class Index:
         if not has_content(question):
             return []
         query = analyse(question, self.orgs, self.affairs)
-        mask = self.candidates(query, Filters(org, affair, form, history, day))
+        mask = self.candidates(query, Filters(org, affair, form, history, day, doc))
         if not mask.any():
             return []
         fused = rrf([self.lexical_ranks(query, mask), self.dense_ranks(query, mask)], self.settings.rrf_k,

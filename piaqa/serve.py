@@ -2,7 +2,7 @@
 
     GET  /health     {"status": "ok", "version", "documents", "passages", "model"}
     GET  /documents  {"documents": [{source, org, affair, form, number, published, passages}, …]}
-    POST /search     {"question", "k"?, "org"?, "affair"?, "form"?, "history"?, "as_of"?}
+    POST /search     {"question", "k"?, "org"?, "affair"?, "form"?, "history"?, "as_of"?, "doc"?}
                      -> {"question", "hits": [passage, …]}                (as `piaqa search --json`)
     POST /ask        the same fields -> {"question", "status", "answer", "citations", …}  (as `piaqa ask --json`)
 
@@ -41,10 +41,11 @@ class Question(BaseModel):
     form: str | None = None
     history: bool = True
     as_of: str | None = None
+    doc: str | None = None
 
     def filters(self) -> dict:
         return {"org": self.org, "affair": self.affair, "form": self.form, "history": self.history,
-                "as_of": self.as_of}
+                "as_of": self.as_of, "doc": self.doc}
 
 
 def _wants_text(request: Request) -> bool:

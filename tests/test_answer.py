@@ -221,3 +221,18 @@ def test_filter_values_are_read_like_questions_and_a_conflict_is_reported(index)
     unknown = answer(index, "委託先は？", org="横浜市")
     assert unknown.status == NO_MATCH and "さいたま市" in unknown.answer  # what the index holds
     assert {h.chunk.org for h in index.search("委託先名", k=100, org="Saitama")} == {"さいたま市"}
+
+
+def test_a_document_filter_keeps_one_document_and_reports_a_contradiction(index):
+    from piaqa.errors import QueryError
+
+    kept = answer(index, "委託先は？", doc=DOCS["saitama_nenkin"])
+    assert kept.status == ANSWERED and {h.chunk.doc for h in kept.citations} == {DOCS["saitama_nenkin"]}
+    stem = DOCS["kyosai"].removesuffix(".txt")
+    assert {h.chunk.doc for h in index.search("保管期間", k=20, doc=stem)} == {DOCS["kyosai"]}
+    conflict = answer(index, "大分市の住基の委託先は？", doc=DOCS["chiba_nenkin"])
+    assert conflict.status == NO_MATCH and "大分市" in conflict.answer and DOCS["chiba_nenkin"] in conflict.answer
+    missing = answer(index, "委託先は？", doc="nowhere.txt")
+    assert missing.status == NO_MATCH and DOCS["oita_juki"] in missing.answer  # what the filter accepts
+    with pytest.raises(QueryError, match="no indexed document is named"):
+        index.search("委託先は？", doc="nowhere.txt")

@@ -137,7 +137,7 @@ def test_ten_concurrent_questions_get_their_own_answers(app_url):
     def one(case):
         question, expected = case
         client = Client(app_url, verbose=False)
-        _, _, data = client.predict(question, "(all)", "(all)", "(all)", True, "", api_name="/ask")
+        _, _, data = client.predict(question, "(all)", "(all)", "(all)", True, "", "(all)", api_name="/ask")
         return question, expected, data
 
     with ThreadPoolExecutor(max_workers=10) as pool:
@@ -159,7 +159,7 @@ def test_an_upload_named_like_an_indexed_document_never_replaces_it(app_url, tmp
     stem = name.removesuffix(".txt")
     assert f"✓ {stem}-2.txt: indexed" in report
     _, _, data = client.predict("大分市の国年（国民年金に関する事務）の重点項目評価書って評価書番号何番？",
-                                "(all)", "(all)", "(all)", True, "", api_name="/ask")
+                                "(all)", "(all)", "(all)", True, "", "(all)", api_name="/ask")
     assert "41" in data["answer"]  # the indexed 大分市 document still answers
 
 

@@ -103,6 +103,8 @@ def test_exit_codes_through_the_server(server):
     found = piaqa("search", "--json", "-k", "2", "--affair", "国年", "--org", "Chiba", "委託先名", env=env)
     hits = json.loads(found.stdout)["hits"]
     assert found.returncode == 0 and len(hits) == 2 and {h["org"] for h in hits} == {"千葉市"}
+    one = piaqa("search", "--json", "--doc", hits[0]["doc"], "保管期間", env=env)
+    assert {h["doc"] for h in json.loads(one.stdout)["hits"]} == {hits[0]["doc"]}
 
 
 def test_the_server_refuses_unknown_and_out_of_range_fields_by_name(server):

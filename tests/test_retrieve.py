@@ -91,6 +91,8 @@ def test_retriever_filters_at_construction_and_per_call_and_refuses_unknown_ones
     assert not any(d.metadata["history"] for d in oita.invoke("変更箇所の変更日は？", history=False))
     assert all(d.metadata["form"] == "重点項目評価書" for d in PiaqaRetriever(index=index, form="重点項目").invoke("委託先は？"))
     assert all(d.metadata["source"] == d.metadata["doc"] for d in docs)  # text files: the file name
+    assert {d.metadata["doc"] for d in PiaqaRetriever(index=index, doc=DOCS["kyosai"]).invoke("委託先は？")} == {
+        DOCS["kyosai"]}
     with pytest.raises(TypeError, match="accepted: k, org"):
         oita.invoke("委託先は？", filter={"org": "大分市"})
     with pytest.raises(Exception, match="search_kwargs|extra"):

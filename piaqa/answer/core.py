@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..models import Chunk, Hit
 from ..query import Query, analyse, unknown_organisation
+from ..errors import QueryError
 from ..retrieve import check_k, checked_question
 from ..forms import printed_by
 from ..schema import FormItem, by_key, label_core
@@ -205,8 +206,17 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
     return Answer(question, ANSWERED, value, _cite([Hit(chunk, 0.0)], hits), looked_for)
 
 
-def filter_conflict(index, query: Query, org: str | None, affair: str | None) -> str | None:
+def filter_conflict(index, query: Query, org: str | None, affair: str | None, doc: str | None = None) -> str | None:
     """What is wrong when a filter names nothing indexed, or excludes what the question itself names."""
+    if doc:
+        try:
+            entry = index.documents[index.document_named(doc)]
+        except QueryError as exc:
+            return str(exc)
+        for named, own, what in ((query.orgs, entry.org, "organisation"), (query.affairs, entry.affair, "事務")):
+            if named and own not in named:
+                return (f"The question is about {', '.join(named)}, but the document {doc!r} is {own}'s ({what}): "
+                        "remove the filter or change the question.")
     for field, value, named in (("org", org, query.orgs), ("affair", affair, query.affairs)):
         if not value:
             continue
@@ -265,8 +275,9 @@ def side_by_side(question: str, status: str, parts: list[Answer], names: list[st
 
 
 def answer(index, question: str, k: int = 10, org: str | None = None, affair: str | None = None,
-           history: bool = True, form: str | None = None, as_of: str | None = None) -> Answer:
-    """Answer a question from the index, with citations. Raises QueryError for a question or k out of range."""
+           history: bool = True, form: str | None = None, as_of: str | None = None, doc: str | None = None) -> Answer:
+    """Answer a question from the index, with citations; the filters as `Index.search` takes them. Raises
+    QueryError for a question, k, date or document out of range."""
     question = checked_question(question)
     check_k(k)
     if not has_content(question):
@@ -278,10 +289,11 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
     if stranger and not query.orgs:
         return Answer(question, NO_MATCH, f"No indexed assessment is about {stranger}: "
                       f"the index holds {', '.join(index.orgs)}.")
-    conflict = filter_conflict(index, query, org, affair)
+    conflict = filter_conflict(index, query, org, affair, doc)
     if conflict:
         return Answer(question, NO_MATCH, conflict)
-    hits = index.search(question, k=max(k, POOL), org=org, affair=affair, form=form, history=history, as_of=as_of)
+    hits = index.search(question, k=max(k, POOL), org=org, affair=affair, form=form, history=history, as_of=as_of,
+                        doc=doc)
     if not hits:
         return Answer(question, NO_MATCH, "No passage in the index matches this question.")
     field = ("org" if len(query.orgs) > 1 and not org else
@@ -293,7 +305,7 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
         status = ANSWERED if any(p.status == ANSWERED for p in parts) else NOT_STATED
         names = [getattr(p.citations[0].chunk, field) if p.citations else "" for p in parts]
         return side_by_side(question, status, list(parts), names)
-    if not (org or affair or query.orgs or query.affairs):
+    if not (org or affair or doc or query.orgs or query.affairs):
         several = each_document(index, query, hits[:k])
         if several:
             return several

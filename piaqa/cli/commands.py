@@ -74,7 +74,7 @@ def _server(args) -> str | None:
 def _filters(args) -> dict:
     """The filter options of `search` and `ask`, as the library and the server take them."""
     return {"org": args.org, "affair": args.affair, "form": args.form, "history": not args.no_history,
-            "as_of": args.as_of}
+            "as_of": args.as_of, "doc": args.doc}
 
 
 def _batch(args, run) -> int:

@@ -37,6 +37,7 @@ def _filter_options(p) -> None:
     p.add_argument("--org", help="only this organisation (read like a question: 大分市, Oita, 大分)")
     p.add_argument("--affair", help="only this 事務 (e.g. 国民年金, 国年, 住基)")
     p.add_argument("--form", help="only this form type (全項目, 重点項目, 基礎項目)")
+    p.add_argument("--doc", metavar="FILE", help="only this document, by its file name as results give it")
     p.add_argument("--no-history", action="store_true",
                    help="leave out change-log (変更箇所) passages and superseded versions")
     p.add_argument("--as-of", metavar="DATE", help="the documents as they stood on DATE (2024-04-01 or 令和6年4月1日): "
