@@ -277,6 +277,12 @@ class Index:
         """The question's topic words that occur in the indexed passages (BM25's vocabulary)."""
         return [t for t in tokens(query.topic) if t in self.bm25.vocab_dict]
 
+    def unknown_terms(self, query: Query) -> list[str]:
+        """The question's Japanese content words (two characters or more) that no indexed passage contains
+        (English words are read through the vocabulary; an unknown one is no evidence)."""
+        return list(dict.fromkeys(t for t in tokens(query.topic) if len(t) >= 2 and not t.isascii()
+                                  and t not in self.bm25.vocab_dict))
+
     def knows_words(self, query: Query) -> bool:
         """Whether any content word (two characters or more) of the question occurs in the indexed passages."""
         return any(len(t) >= 2 for t in self.known_terms(query))

@@ -147,6 +147,9 @@ def test_questions_with_no_content_or_about_nothing_indexed_are_no_match(index):
     for junk in ("(", ".*", "\\", "？！。…", "'; DROP TABLE documents; --"):
         ans = answer(index, junk)
         assert ans.status == NO_MATCH and not ans.citations, junk
+    for elsewhere, subject in (("火星の人口は？", "火星"), ("今日の天気は？", None)):  # no form item, no subject indexed
+        ans = answer(index, elsewhere)
+        assert ans.status == NO_MATCH and not ans.citations and (subject is None or subject in ans.answer)
 
 
 def test_an_invisible_character_inside_a_word_changes_nothing(index):

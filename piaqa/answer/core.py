@@ -285,6 +285,10 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
     query = analyse(question, index.orgs, index.affairs)
     if not (query.orgs or query.affairs or query.keys or index.knows_words(query)):
         return Answer(question, NO_MATCH, "Nothing in the indexed assessments is about this question.")
+    strange = [] if query.orgs or query.affairs or query.keys or org or affair or doc else index.unknown_terms(query)
+    if strange:  # names no form item, no organisation, and a subject no assessment mentions (火星の人口は？)
+        return Answer(question, NO_MATCH, f"Nothing in the indexed assessments is about {'、'.join(strange)}: "
+                      "ask about an item of the form (委託先, 保管期間, …) or an indexed organisation.")
     stranger = None if org else unknown_organisation(question, index.orgs)
     if stranger and not query.orgs:
         return Answer(question, NO_MATCH, f"No indexed assessment is about {stranger}: "
