@@ -93,7 +93,8 @@ def test_leftovers_of_a_crash_do_not_break_loading(small, embedder):
     assert build_index([docs], settings, embedder, rebuild=True).wrote
 
 
-def test_killed_build_leaves_previous_index_usable(small, embedder):
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["killed", "ctrl-c"])
+def test_killed_build_leaves_previous_index_usable(small, embedder, sig):
     docs, settings = small
     build_index([docs], settings, embedder)
     manifest = (settings.index_dir / "manifest.json").read_text(encoding="utf-8")
@@ -108,8 +109,10 @@ def test_killed_build_leaves_previous_index_usable(small, embedder):
         assert char, f"the build ended before embedding: {seen[-500:]}"
         seen += char
     time.sleep(3)  # well inside the embedding of hundreds of chunks
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.send_signal(sig)
+    rest = proc.communicate(timeout=120)[1]
+    if sig == signal.SIGINT:  # Ctrl-C: said, with the exit code of an interrupted command
+        assert proc.returncode == 130 and "piaqa: interrupted; the index is unchanged" in rest
     assert (settings.index_dir / "manifest.json").read_text(encoding="utf-8") == manifest
     hits = Index.load(settings=settings, embedder=embedder).search("さいたま市の委託先", k=1)
     assert hits and hits[0].chunk.doc == DOCS["saitama_nenkin"]
