@@ -103,15 +103,18 @@ def answer_dict(ans) -> dict:
 
 
 def answer_text(ans) -> str:
-    """An answer for a terminal: the answer, its status, then each citation with where it is."""
+    """An answer for a terminal, in the question's language: the answer, its status, then each citation
+    with where it is."""
+    from .answer.wording import say
     from .text import strip_html
 
-    label = {"answered": "", "not_stated": " [not stated in the document]", "no_match": " [no match]"}[ans.status]
-    out = [f"Q: {ans.question}", f"A: {ans.answer}{label}"]
+    q = ans.question
+    label = "" if ans.status == "answered" else f" [{say(q, 'status_' + ans.status)}]"
+    out = [f"Q: {q}", f"A: {ans.answer}{label}"]
     if ans.looked_for:
-        out.append(f"   (item looked for: {ans.looked_for})")
+        out.append(f"   ({say(q, 'looked_for', item=ans.looked_for)})")
     if ans.version:
-        out.append(f"   (version: {ans.version})")
+        out.append(f"   ({say(q, 'version', version=ans.version)})")
     for n, hit in enumerate(ans.citations, 1):
         c = hit.chunk
         flag = " [変更箇所/history]" if c.history else ""

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from ..models import Chunk, Hit
 from ..query import Query, analyse, unknown_organisation
-from ..errors import QueryError
 from ..retrieve import check_k, checked_question
 from ..forms import printed_by
 from ..schema import FormItem, by_key, label_core
@@ -23,6 +22,8 @@ from .extract import find_contact
 from .extractors import empty, extract, plain
 from .nearby import detail_of, every_value, printed_option, stated_elsewhere, value_beside
 from .rank import POOL, Scored, group_of, log_only, rank
+from .scope import filter_conflict
+from .wording import language, not_stated, say, word
 
 ANSWERED, NOT_STATED, NO_MATCH = "answered", "not_stated", "no_match"
 MAX_CITATIONS = 5
@@ -90,20 +91,20 @@ def schema_verdict(index, query: Query, entry: FormItem | None, asks: str, doc: 
         related = _related(index, entry, hits, doc)
         said = "; ".join(dict.fromkeys(f"{h.chunk.item}: {squeeze(_value(h.chunk).replace(chr(10), ' '))[:60]}"
                                        for h in related[:3]))
-        return Answer(question, NOT_STATED, f"The document does not state this: the form has no item for "
-                      f"{_label(entry)}." + (f" It says {said}." if said else ""), _cite(related, hits), _label(entry))
+        text = not_stated(question, "no_item", label=_label(entry)) + (
+            (" " if language(question) == "en" else "") + say(question, "it_says", said=said) if said else "")
+        return Answer(question, NOT_STATED, text, _cite(related, hits), _label(entry))
     chunks = index.chunks_of(doc)
     form = chunks[0].form if chunks else None
     if entry and not printed_by(form, entry.key) and not any(c.key == entry.key for c in chunks):
-        return Answer(question, NOT_STATED, f"The document does not state this: a {form} has no item for "
-                      f"{_label(entry)}.", _cite([], hits), _label(entry))
+        return Answer(question, NOT_STATED, not_stated(question, "form_has_no_item", form=form, label=_label(entry)),
+                      _cite([], hits), _label(entry))
     if asks == "change" and not any(c.history for c in chunks):
-        return Answer(question, NOT_STATED, "The document does not state this: it has no 変更箇所 (change log) "
-                      "section, although its table of contents may list one.", _cite([], hits), "変更箇所")
+        return Answer(question, NOT_STATED, not_stated(question, "no_changelog"), _cite([], hits), "変更箇所")
     if entry and (entry.key.startswith("cover.") or (asks != "change" and not log_only(chunks) and read_well(chunks))):
         labels = {label_core(label) for label in entry.labels}
         if not any(c.key == entry.key or label_core(c.item) in labels for c in chunks if not c.history):
-            return Answer(question, NOT_STATED, f"The document does not state this: it has no {_label(entry)} item.",
+            return Answer(question, NOT_STATED, not_stated(question, "document_has_no_item", label=_label(entry)),
                           _cite([], hits), _label(entry))
     return None
 
@@ -118,9 +119,9 @@ def from_blank(index, query: Query, best: Scored, asks: str, asked: set[str], hi
         value = extract(found, asks, query.text, asked) or found.value
         return Answer(query.text, ANSWERED, value, _cite([Hit(found, 0.0), Hit(chunk, 0.0)], hits), looked_for)
     choice = by_key(chunk.key).choice if chunk.key else False
-    return Answer(query.text, NOT_STATED, f"The document does not state this: {chunk.item or looked_for} "
-                  f"is {'not selected' if choice else 'left blank'} in the form.", _cite([Hit(chunk, 0.0)], hits),
-                  looked_for)
+    return Answer(query.text, NOT_STATED, not_stated(query.text, "not_selected" if choice else "left_blank",
+                                                     item=chunk.item or looked_for or ""),
+                  _cite([Hit(chunk, 0.0)], hits), looked_for)
 
 
 def from_offered(index, query: Query, ranked: list[Scored], offered: tuple[str, ...], hits: list[Hit],
@@ -134,8 +135,8 @@ def from_offered(index, query: Query, ranked: list[Scored], offered: tuple[str, 
     other = next((s for s in ranked if s.extracted), None)
     if other:
         return _from(other.candidate.chunk, other.extracted, chunk, hits, query.text, looked_for)
-    return Answer(query.text, NOT_STATED, "The document does not state this: none of "
-                  + "、".join(f"「{o}」" for o in offered) + " is marked in the passages about it.",
+    return Answer(query.text, NOT_STATED, not_stated(query.text, "none_marked",
+                                                     options="、".join(f"「{o}」" for o in offered)),
                   _cite([Hit(chunk, 0.0)], hits), looked_for)
 
 
@@ -158,7 +159,7 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
         return verdict
     ranked = rank(index, doc, hits, query, asks)
     if not ranked:
-        return Answer(question, NO_MATCH, "No passage in the index matches this question.")
+        return Answer(question, NO_MATCH, say(question, "no_passage"))
     best, asked = ranked[0], set(tokens(query.topic))
     if asks in TYPED and not grounded(best):
         # a date or a number of a passage the question names in no way is no answer: the item it names decides
@@ -194,9 +195,9 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
         chunk = best.candidate.chunk
     if best.extracted is None and asks in TYPED:
         what = find_contact(question).name if asks == "contact" else None
-        return Answer(question, NOT_STATED, f"The document does not state this: no {what or TYPE_WORDS[asks]} is given"
-                      + (f" under {chunk.item}" if chunk.item else "") + ".", _cite([Hit(chunk, 0.0)], hits),
-                      looked_for)
+        where = say(question, "under", item=chunk.item) if chunk.item else ""
+        return Answer(question, NOT_STATED, not_stated(question, "no_typed", what=what or word(question, asks),
+                                                       where=where), _cite([Hit(chunk, 0.0)], hits), looked_for)
     if asks in ("name", "value", "choice", "list") or (asks == "explain" and chunk.checked):
         values = every_value(index, best, question, asked)
         if values:
@@ -204,31 +205,6 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
             return Answer(question, ANSWERED, text, _cite([Hit(c, 0.0) for c, _ in values], hits), looked_for)
     value = best.extracted or extract(chunk, "value", question, asked) or plain(chunk)
     return Answer(question, ANSWERED, value, _cite([Hit(chunk, 0.0)], hits), looked_for)
-
-
-def filter_conflict(index, query: Query, org: str | None, affair: str | None, doc: str | None = None) -> str | None:
-    """What is wrong when a filter names nothing indexed, or excludes what the question itself names."""
-    if doc:
-        try:
-            entry = index.documents[index.document_named(doc)]
-        except QueryError as exc:
-            return str(exc)
-        for named, own, what in ((query.orgs, entry.org, "organisation"), (query.affairs, entry.affair, "事務")):
-            if named and own not in named:
-                return (f"The question is about {', '.join(named)}, but the document {doc!r} is {own}'s ({what}): "
-                        "remove the filter or change the question.")
-    for field, value, named in (("org", org, query.orgs), ("affair", affair, query.affairs)):
-        if not value:
-            continue
-        allowed = index.filtered(field, value)
-        what = "organisation" if field == "org" else "事務"
-        if not allowed:
-            known = index.orgs if field == "org" else index.affairs
-            return f"No indexed {what} matches the filter {value!r}: the index holds {', '.join(known)}."
-        if named and not set(named) & allowed:
-            return (f"The question is about {', '.join(named)}, but the {what} filter {value!r} allows only "
-                    f"{', '.join(sorted(allowed))}: remove the filter or change the question.")
-    return None
 
 
 def grounded(s: Scored) -> bool:
@@ -244,10 +220,6 @@ def near_top(s: Scored) -> bool:
 
 
 TYPED = ("contact", "date", "amount", "count", "period")  # types whose absence from the item is evidence
-TYPE_WORDS = {"contact": "such contact detail", "date": "date", "amount": "amount", "count": "count",
-              "period": "period"}
-
-
 def each_document(index, query: Query, hits: list[Hit]) -> Answer | None:
     """A question that names no organisation nor 事務, with passages from several documents: the item
     from each document that has it (up to MAX_DOCUMENTS), each cited — or None when they agree or
@@ -281,25 +253,23 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
     question = checked_question(question)
     check_k(k)
     if not has_content(question):
-        return Answer(question, NO_MATCH, "Ask a question about the indexed assessments.")
+        return Answer(question, NO_MATCH, say(question, "empty_question"))
     query = analyse(question, index.orgs, index.affairs)
     if not (query.orgs or query.affairs or query.keys or index.knows_words(query)):
-        return Answer(question, NO_MATCH, "Nothing in the indexed assessments is about this question.")
+        return Answer(question, NO_MATCH, say(question, "nothing_about"))
     strange = [] if query.orgs or query.affairs or query.keys or org or affair or doc else index.unknown_terms(query)
     if strange:  # names no form item, no organisation, and a subject no assessment mentions (火星の人口は？)
-        return Answer(question, NO_MATCH, f"Nothing in the indexed assessments is about {'、'.join(strange)}: "
-                      "ask about an item of the form (委託先, 保管期間, …) or an indexed organisation.")
+        return Answer(question, NO_MATCH, say(question, "nothing_about_subject", subject="、".join(strange)))
     stranger = None if org else unknown_organisation(question, index.orgs)
     if stranger and not query.orgs:
-        return Answer(question, NO_MATCH, f"No indexed assessment is about {stranger}: "
-                      f"the index holds {', '.join(index.orgs)}.")
+        return Answer(question, NO_MATCH, say(question, "unknown_org", org=stranger, known=", ".join(index.orgs)))
     conflict = filter_conflict(index, query, org, affair, doc)
     if conflict:
         return Answer(question, NO_MATCH, conflict)
     hits = index.search(question, k=max(k, POOL), org=org, affair=affair, form=form, history=history, as_of=as_of,
                         doc=doc)
     if not hits:
-        return Answer(question, NO_MATCH, "No passage in the index matches this question.")
+        return Answer(question, NO_MATCH, say(question, "no_passage"))
     field = ("org" if len(query.orgs) > 1 and not org else
              "affair" if not affair and query.compared else None)
     if field:  # several organisations (or several 事務 of one) named: one cited part for each
