@@ -4,6 +4,8 @@
     GET  /documents  {"documents": [{source, org, affair, form, number, published, passages}, …]}
     POST /search     {"question", "k"?, "org"?, "affair"?, "form"?, "history"?, "as_of"?, "doc"?}
                      -> {"question", "hits": [passage, …]}                (as `piaqa search --json`)
+    GET  /facts?item=委託先名   {"item", "key", "rows": [{org, affair, form, published, group, value, doc, …}]}
+                     (`Accept: text/csv` for CSV)                          (as `piaqa facts --json`)
     POST /ask        the same fields -> {"question", "status", "answer", "citations", …}  (as `piaqa ask --json`)
 
 `Accept: text/plain` on /search and /ask gives the terminal rendering instead (what the CLI prints); the
@@ -20,6 +22,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__
+from .answer.facts import fact_dict, facts, facts_csv
 from .answer.llm import answerer
 from .errors import PiaqaError
 from .render import answer_dict, answer_text, hit_dict, hits_text
@@ -77,6 +80,13 @@ def create_app(index: Index, llm: str = "", llm_base_url: str | None = None) -> 
         return {"documents": [{"source": d.source, "org": d.org, "affair": d.affair, "form": d.form,
                                "number": d.number, "published": d.published, "passages": d.chunks}
                               for d in index.documents.values()]}
+
+    @api.get("/facts")
+    def table(item: str, history: bool = False, request: Request = None):
+        found = facts(index, item, history=history)
+        if request is not None and "text/csv" in request.headers.get("accept", ""):
+            return PlainTextResponse(facts_csv(found), media_type="text/csv")
+        return {"item": found.item, "key": found.key, "rows": [fact_dict(f) for f in found.rows]}
 
     @api.post("/search")
     def search(q: Question, request: Request, response: Response):

@@ -1,4 +1,4 @@
-"""The command line: `piaqa parse|setup|index|search|ask|serve|bench|eval`. Environment and exit codes live
+"""The command line: `piaqa parse|setup|index|search|ask|facts|serve|bench|eval`. Environment and exit codes live
 here only (commands.py, options.py); imports are lazy, so `--help`, `parse`, usage errors and questions
 sent to a running `piaqa serve` never load the model."""
 from __future__ import annotations

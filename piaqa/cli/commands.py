@@ -146,6 +146,24 @@ def cmd_ask(args) -> int:
     return EXIT[result.status]
 
 
+def cmd_facts(args) -> int:
+    from ..answer.facts import fact_dict, facts, facts_csv
+    from ..render import to_json
+    from ..retrieve import Index
+
+    table = facts(Index.load(settings=_settings()), args.item, history=args.history)
+    if args.csv:
+        sys.stdout.write(facts_csv(table))
+    elif args.json:
+        print(to_json({"item": table.item, "key": table.key, "rows": [fact_dict(f) for f in table.rows]}))
+    else:
+        print(f"{table.item} ({table.key})")
+        for f in table.rows:
+            where = f"{f.doc} L{f.chunk.lines[0]}" + (f" p.{f.chunk.page}" if f.chunk.page else "") if f.chunk else f.doc
+            print(f"  {f.org} | {f.affair} | {f.form} | {f.group or '-'} | {f.value}  [{where}]")
+    return 0
+
+
 def cmd_serve(args) -> int:
     from ..retrieve import Index
     from ..serve import serve

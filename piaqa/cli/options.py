@@ -5,8 +5,8 @@ import argparse
 import json
 import sys
 
-from .commands import (EXIT_USAGE, cmd_ask, cmd_bench, cmd_eval, cmd_index, cmd_parse, cmd_search, cmd_serve,
-                       cmd_setup)
+from .commands import (EXIT_USAGE, cmd_ask, cmd_bench, cmd_eval, cmd_facts, cmd_index, cmd_parse, cmd_search,
+                       cmd_serve, cmd_setup)
 
 EPILOG = """\
 environment:
@@ -107,6 +107,13 @@ def build_parser(json_errors: bool = False) -> argparse.ArgumentParser:
     _question_options(p, 10, "passages to answer from")
     p.add_argument("--llm", help="write the answer with a chat model: openai:MODEL or ollama:MODEL (PIAQA_LLM)")
     p.set_defaults(func=cmd_ask)
+    p = sub.add_parser("facts", help="one form item's value in every indexed assessment, side by side, cited")
+    p.add_argument("item", help="a form item: 委託先名, 再委託の有無, 保管期間, 対象となる本人の数, システムの名称, 提供先 …")
+    p.add_argument("--csv", action="store_true", help="print CSV (org, affair, form, published, group, value, doc, "
+                   "section, item, lines, page)")
+    p.add_argument("--json", action="store_true", help="print JSON: {item, key, rows: [...]}")
+    p.add_argument("--history", action="store_true", help="include superseded versions of re-published assessments")
+    p.set_defaults(func=cmd_facts)
     p = sub.add_parser("serve", help="keep the index and model loaded behind an HTTP JSON API on localhost "
                        "(/search, /ask, /documents, /health)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
