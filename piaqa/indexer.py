@@ -195,7 +195,7 @@ def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progres
         return BuildReport((), (), tuple(unchanged), (), tuple(failed), len(kept), False, tuple(duplicates), tuple(read))
     if new_chunks:
         log.info("embedding %d chunks", len(new_chunks))
-    new_vectors = embedder.encode_documents([c.search_text for c in new_chunks], progress=progress is not None)
+    new_vectors = embedder.encode_documents([c.search_text for c in new_chunks], progress=progress)
     entries.extend(e for e, _ in todo)
     chunks = [c for c, _ in kept] + new_chunks
     dim = fingerprint["dimension"]

@@ -130,9 +130,10 @@ class Index:
     """The loaded index: chunks, vectors, FAISS and BM25. Load once, search from many threads."""
 
     def __init__(self, settings: Settings, chunks: list[Chunk], vectors: np.ndarray, embedder: Embedder, bm25,
-                 documents: tuple[DocEntry, ...] = ()):
+                 documents: tuple[DocEntry, ...] = (), generation: str = ""):
         import faiss
 
+        self.generation = generation  # the index version loaded (store.py's generation folder)
         self.settings, self.chunks, self.embedder, self.bm25 = settings, chunks, embedder, bm25
         self.dense = faiss.IndexFlatIP(vectors.shape[1])
         self.dense.add(vectors)
@@ -169,7 +170,7 @@ class Index:
         chunks, vectors = read_generation(settings.index_dir, manifest)
         bm25 = bm25s.BM25.load(str(settings.index_dir / manifest.generation / "bm25"))
         return cls(settings, chunks, vectors.astype(np.float32), embedder or Embedder(settings), bm25,
-                   manifest.documents)
+                   manifest.documents, manifest.generation)
 
     def published_by(self, day: tuple[int, int, int]) -> tuple[DocEntry, ...]:
         """The documents published on or before `day` (an undated one always counts)."""
@@ -206,6 +207,11 @@ class Index:
     def names_group(self, asked: set[str], chunk: Chunk) -> float:
         """How fully the question's words (`asked`) name the chunk's innermost section (委託事項3's title, …), 0..1."""
         return path_overlap(asked, self._titles[self._position[chunk.id]][-1:])
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        """The indexed passage with this id (as Chunk.id and LangChain Document ids give it), or None."""
+        position = self._position.get(chunk_id)
+        return None if position is None else self.chunks[position]
 
     def section_of(self, chunk: Chunk) -> list[Chunk]:
         """The chunks of the section a chunk belongs to (itself included), in source order."""

@@ -104,7 +104,7 @@ def test_killed_build_leaves_previous_index_usable(small, embedder, sig):
     proc = subprocess.Popen([sys.executable, "-m", "piaqa.cli", "index", str(docs)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     seen = ""
-    while "Batches" not in seen:  # wait until the embedding has started
+    while "embed" not in seen:  # wait until the embedding has started (its progress bar)
         char = proc.stderr.read(1)
         assert char, f"the build ended before embedding: {seen[-500:]}"
         seen += char

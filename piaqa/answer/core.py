@@ -201,7 +201,7 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
     if asks in ("name", "value", "choice", "list") or (asks == "explain" and chunk.checked):
         values = every_value(index, best, question, asked)
         if values:
-            text = "／".join(f"{group_of(c)}: {v}" for c, v in values)
+            text = "／".join(f"{group_of(c) or c.item}: {v}" for c, v in values)
             return Answer(question, ANSWERED, text, _cite([Hit(c, 0.0) for c, _ in values], hits), looked_for)
     value = best.extracted or extract(chunk, "value", question, asked) or plain(chunk)
     return Answer(question, ANSWERED, value, _cite([Hit(chunk, 0.0)], hits), looked_for)

@@ -81,12 +81,17 @@ def every_value(index, best: Scored, question: str, asked: set[str]) -> list[tup
     group = group_of(chunk)
     if not chunk.key or not group or best.features.group >= 0.5 or group_numbers(question):
         return []
-    parent = chunk.section.split(" > ")[:2]
+    part = chunk.section.split(" > ")[0]  # the same section (Ⅱ): a PDF dump may print a group under the
+    # sub-section before its own, or a group's value outside any group (then it is named by its item)
     same = [c for c in index.chunks_of(chunk.doc) if c.key == chunk.key and not c.history
-            and c.section.split(" > ")[:2] == parent and group_of(c)]
-    values: dict[str, tuple[Chunk, str]] = {}
-    for c in same:
-        found = None if empty(c) else extract(c, "value", question, asked)
-        if found and group_of(c) not in values:
-            values[group_of(c)] = (c, found)
-    return list(values.values()) if len(values) >= 2 else []
+            and c.section.split(" > ")[0] == part]
+    found = [(c, None if empty(c) else extract(c, "value", question, asked)) for c in same]
+    grouped: dict[str, tuple[Chunk, str]] = {}
+    for c, value in found:
+        if value and group_of(c) and group_of(c) not in grouped:
+            grouped[group_of(c)] = (c, value)
+    if len(grouped) < 2:
+        return []
+    given = {v for _, v in grouped.values()}
+    loose = [(c, v) for c, v in found if v and not group_of(c) and v not in given]
+    return sorted([*grouped.values(), *loose], key=lambda cv: (group_of(cv[0]) is None, cv[0].lines[0]))

@@ -45,7 +45,7 @@ def _settings():
 def _progress(items, total, what):
     from tqdm import tqdm
 
-    return tqdm(items, total=total, desc=what, unit="doc")
+    return tqdm(items, total=total, desc=what, unit="doc" if what == "parse" else "step")
 
 
 def cmd_index(args) -> int:
