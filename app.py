@@ -19,6 +19,7 @@ import gradio as gr
 from piaqa.answer import answer as extractive
 from piaqa.answer.facts import common_items, fact_dict, facts, facts_csv
 from piaqa.appstate import State
+from piaqa.embed import serving_threads
 from piaqa.errors import PiaqaError
 from piaqa.ingest import MAX_BYTES
 from piaqa.pdfview import page_image
@@ -168,7 +169,7 @@ def build(state: State) -> gr.Blocks:
                 cards_out = gr.HTML(elem_id="citations")
                 json_out = gr.JSON(visible=False)
                 export = gr.DownloadButton(t("ja", "export_answer"), elem_id="piaqa-export")
-                asked_table = gr.Dataframe(headers=["Q", "status", "A"], label=t("ja", "asked_so_far"),
+                asked_table = gr.Dataframe(headers=["質問", "状態", "回答"], label=t("ja", "asked_so_far"),
                                            interactive=False, elem_id="piaqa-asked")
             with gr.Tab(t("ja", "tab_view"), id="view") as tab_view:
                 viewer = gr.HTML(f"<div class='piaqa-where'>{esc(t('ja', 'view_empty'))}</div>", elem_id="viewer")
@@ -203,7 +204,8 @@ def build(state: State) -> gr.Blocks:
         inputs = [question, org, affair, form, history, as_of, doc, lang, asked]
         for trigger in (go.click, question.submit):
             trigger(ask, inputs, [answer_out, cards_out, json_out, export, asked],
-                    api_name="ask" if trigger == go.click else False).then(lambda a: a, asked, asked_table)
+                    api_name="ask" if trigger == go.click else False).success(lambda a: a, asked, asked_table,
+                                                                              queue=False)
         target.change(view, [target, lang], [viewer, pdf_page, tabs], api_name="view").then(js=SCROLL)
         table.select(pick_document, [table, lang], [viewer, pdf_page, tabs]).then(js=SCROLL)
         docs_query.change(lambda q: documents_rows(state, q), docs_query, table, api_name="documents")
@@ -249,6 +251,7 @@ def build(state: State) -> gr.Blocks:
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = from_env()
+    serving_threads(int(os.environ.get("PIAQA_QUERY_THREADS", "1")))
     state = State(settings)
     auth = os.environ.get("PIAQA_AUTH")
     demo = build(state)

@@ -85,15 +85,27 @@ def started_server(env: dict[str, str]):
                     f"http://127.0.0.1:{port}/health", "piaqa serve")
 
 
-def _ask(client, question: str) -> dict:
-    """One question through the app's /ask endpoint, with no filter: the answer's JSON."""
-    return client.predict(question, "(all)", "(all)", "(all)", True, "", "(all)", api_name="/ask")[2]
+def _ask(url: str, question: str) -> dict:
+    """One question through the app's HTTP API (/gradio_api/call/ask, then its event stream), with no filter:
+    the answer's JSON. Standard library only, so the simulated users cost the machine little."""
+    import json
+
+    call = url.rstrip("/") + "/gradio_api/call/ask"
+    body = json.dumps({"data": [question, "(all)", "(all)", "(all)", True, "", "(all)", "ja"]}).encode("utf-8")
+    request = urllib.request.Request(call, data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=START_TIMEOUT) as resp:
+        event = json.loads(resp.read())["event_id"]
+    with urllib.request.urlopen(f"{call}/{event}", timeout=START_TIMEOUT) as resp:
+        stream = resp.read().decode("utf-8")
+    kind = next((line[7:].strip() for line in stream.splitlines() if line.startswith("event: ")), "")
+    data = next((line[6:] for line in reversed(stream.splitlines()) if line.startswith("data: ")), "null")
+    if kind != "complete":
+        raise RuntimeError(f"the app answered {kind or 'nothing'}: {data[:200]}")
+    return json.loads(data)[2]
 
 
 def run_users(url: str, orgs: list[str], users: int, seconds: float) -> BenchReport:
-    """`users` threads, each with its own API client, asking until `seconds` have passed."""
-    from gradio_client import Client
-
+    """`users` threads, each asking over HTTP until `seconds` have passed."""
     latencies: list[float] = []
     counts = {"errors": 0, "crossed": 0}
     lock = threading.Lock()
@@ -102,8 +114,7 @@ def run_users(url: str, orgs: list[str], users: int, seconds: float) -> BenchRep
 
     def user(n: int) -> None:
         try:  # one untimed question: the connection and the app's first-use loading are not the service's pace
-            client = Client(url, verbose=False)
-            _ask(client, QUESTIONS[0].format(org=orgs[n % len(orgs)]))
+            _ask(url, QUESTIONS[0].format(org=orgs[n % len(orgs)]))
         except Exception as exc:  # noqa: BLE001 - a user that cannot even connect is an error
             log.warning("user %d: %s", n, exc)
             with lock:
@@ -118,7 +129,7 @@ def run_users(url: str, orgs: list[str], users: int, seconds: float) -> BenchRep
             i += users
             started = time.perf_counter()
             try:
-                data = _ask(client, question)
+                data = _ask(url, question)
             except Exception as exc:  # noqa: BLE001 - any failure of the service counts as an error
                 log.warning("user %d: %s", n, exc)
                 with lock:

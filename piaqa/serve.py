@@ -114,6 +114,9 @@ def serve(index: Index, host: str = "127.0.0.1", port: int = DEFAULT_PORT, llm: 
     """Run the API until interrupted (one process; requests are answered from a thread pool)."""
     import uvicorn
 
+    from .embed import serving_threads
+
+    serving_threads(1)
     index.search("特定個人情報ファイルの名称", k=1)  # the model loads on first use: before the first caller, not during
     log.warning("piaqa serve: http://%s:%d (set PIAQA_SERVER=http://%s:%d for the CLI to use it)",
                 host, port, host, port)

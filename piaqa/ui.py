@@ -121,6 +121,19 @@ def answer_html(ans: Answer, lang: str = "ja") -> str:
             f"<div>{tools(lang, ans.answer)}</div></div>")
 
 
+AROUND = 12  # passages of the section shown around a citation (the viewer shows the whole document)
+AROUND_CHARS = 1200
+
+
+def nearest(section: list[Chunk], chunk: Chunk) -> list[Chunk]:
+    """The AROUND passages of a section nearest the cited one, in source order."""
+    if len(section) <= AROUND:
+        return section
+    at = next((i for i, c in enumerate(section) if c.id == chunk.id), 0)
+    start = max(0, min(at - AROUND // 2, len(section) - AROUND))
+    return section[start:start + AROUND]
+
+
 def card(n: int, chunk: Chunk, answer: str, section: list[Chunk], lang: str = "ja") -> str:
     """One citation: organisation, 事務, form, section path, item, place, the passage with the answer
     marked, copy and view buttons, and the whole section around it on request."""
@@ -128,8 +141,8 @@ def card(n: int, chunk: Chunk, answer: str, section: list[Chunk], lang: str = "j
     item = chunk.item or t(lang, "text_item")
     around = "".join(
         f"<div class='piaqa-where'>{esc(c.item or t(lang, 'text_item'))} — {esc(location(c))}</div>"
-        f"<pre class='piaqa-passage{' piaqa-cited' if c.id == chunk.id else ''}'>{esc(display_text(c.text))}</pre>"
-        for c in section)
+        f"<pre class='piaqa-passage{' piaqa-cited' if c.id == chunk.id else ''}'>{esc(display_text(c.text)[:AROUND_CHARS])}</pre>"
+        for c in nearest(section, chunk))
     quote = f"{chunk.org} {chunk.affair} {chunk.form} {chunk.section} > {item} ({where(chunk)})\n{display_text(chunk.text)}"
     return (f"<div class='piaqa-card' data-doc='{esc(chunk.doc)}'>"
             f"<div><b>[{n}] {esc(chunk.org)} · {esc(chunk.affair)} · {esc(chunk.form)}</b>{history}</div>"
