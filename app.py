@@ -197,7 +197,7 @@ def build(state: State) -> gr.Blocks:
                     password = gr.Textbox("", label=t("ja", "admin_password"), type="password", max_lines=1)
                 add = gr.Button(t("ja", "add"))
                 result = gr.Textbox(label=t("ja", "result"), lines=4, elem_id="piaqa-upload-result")
-                removable = gr.Dropdown(state.uploads(), label=t("ja", "remove"), value=None)
+                removable = gr.Dropdown(state.uploads(), label=t("ja", "remove"), value=None, allow_custom_value=True)
                 drop = gr.Button(t("ja", "remove"), variant="stop")
 
         listed = [org, affair, form, doc, table, picked, removable, seen]

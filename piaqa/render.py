@@ -97,6 +97,8 @@ def answer_dict(ans) -> dict:
            "generated": ans.generated, "citations": [hit_dict(h) for h in ans.citations]}
     if ans.version:
         out["version"] = ans.version
+    if ans.values:  # one value per group, each with the passage it is from
+        out["values"] = [{"group": g, "value": v, "citation": hit_dict(h)} for (g, v), h in zip(ans.values, ans.citations)]
     if ans.parts:
         out["parts"] = [answer_dict(p) for p in ans.parts]
     return out
@@ -111,6 +113,10 @@ def answer_text(ans) -> str:
     q = ans.question
     label = "" if ans.status == "answered" else f" [{say(q, 'status_' + ans.status)}]"
     out = [f"Q: {q}", f"A: {ans.answer}{label}"]
+    if ans.values:  # one line per group, with where it is
+        out[-1] = f"A:{label}"
+        out += [f"   - {g}: {v}  ({h.chunk.doc} {location(h.chunk, short=True)})".rstrip()
+                for (g, v), h in zip(ans.values, ans.citations)]
     if ans.looked_for:
         out.append(f"   ({say(q, 'looked_for', item=ans.looked_for)})")
     if ans.version:

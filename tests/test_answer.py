@@ -102,6 +102,12 @@ def test_an_item_of_several_groups_is_answered_with_every_value(index):
     assert ans.status == ANSWERED
     assert "富士通株式会社" in ans.answer and "AGS株式会社" in ans.answer and "委託事項1" in ans.answer
     assert {h.chunk.section.split(" > ")[2][:5] for h in ans.citations[:3]} == {"委託事項1", "委託事項2", "委託事項3"}
+    from piaqa.render import answer_dict, answer_text
+    values = answer_dict(ans)["values"]  # the same list in JSON, each value with its group and passage
+    assert [v["group"][:5] for v in values] == ["委託事項1", "委託事項2", "委託事項3"]
+    assert all(v["value"] in v["citation"]["text"] and v["citation"]["section"].split(" > ")[2] == v["group"]
+               for v in values)
+    assert sum(line.startswith("   - 委託事項") for line in answer_text(ans).splitlines()) == 3  # and the CLI
 
 
 def test_a_group_named_by_number_gets_its_own_value_only(index):
@@ -137,7 +143,7 @@ def test_not_stated_causes(index):
     assert amount.status == NOT_STATED and amount.looked_for == "契約金額"
     assert {h.chunk.item for h in amount.citations[:2]} == {"①委託内容", "⑥委託先名"}
     blank = answer(index, "大分市 住基の評価書、表紙の特記事項には何が書かれている？")  # the item is left blank
-    assert blank.status == NOT_STATED and "left blank" in blank.answer
+    assert blank.status == NOT_STATED and "空欄" in blank.answer  # said in the question's language
     assert blank.citations[0].chunk.section == "表紙" and blank.citations[0].chunk.lines == (12, 12)
     no_log = answer(index, "さいたま市の国年の評価書の変更箇所では何が変わった？")  # no 変更箇所 section
     assert no_log.status == NOT_STATED and no_log.looked_for == "変更箇所"

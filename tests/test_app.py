@@ -18,6 +18,7 @@ from PIL import Image, ImageStat
 from .conftest import CORPUS, DOCS, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
+ADMIN = "an administrator's password"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
 
@@ -35,7 +36,7 @@ def app_url(index, settings, tmp_path_factory):
     shutil.copytree(settings.index_dir, work / "index")
     port = free_port()
     env = {**os.environ, "PIAQA_INDEX": str(work / "index"), "PIAQA_CACHE": str(settings.cache_dir),
-           "PIAQA_UPLOADS": str(work / "uploads"), "PIAQA_PORT": str(port)}
+           "PIAQA_UPLOADS": str(work / "uploads"), "PIAQA_PORT": str(port), "PIAQA_ADMIN_PASSWORD": ADMIN}
     log = open(work / "app.log", "w")
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
@@ -321,3 +322,20 @@ def test_an_upload_shows_its_progress_reaches_other_pages_and_a_pdf_opens_at_its
     assert "描画市" in page.inner_text("#viewer") and "p. " in page.inner_text("#viewer")  # where: its page
     image = page.locator("#pdf-page img")
     assert image.evaluate("i => i.naturalWidth") > 500  # the page itself, rendered
+
+
+def test_only_an_administrator_removes_an_upload(app_url, tmp_path):
+    from gradio_client import Client, handle_file
+
+    fake = tmp_path / "removable_nenkin.txt"
+    fake.write_text((CORPUS / DOCS["saitama_nenkin"]).read_text(encoding="utf-8").replace("さいたま市", "消去市"),
+                    encoding="utf-8")
+    client = Client(app_url, verbose=False)
+    assert "✓ removable_nenkin.txt: indexed" in client.predict([handle_file(str(fake))], False, "", api_name="/upload")[0]
+    refused = client.predict("removable_nenkin.txt", "wrong", "en", api_name="/remove")[0]
+    assert refused == "Wrong administrator password." and "removable_nenkin.txt" in str(_documents(app_url))
+    done = client.predict("removable_nenkin.txt", ADMIN, "en", api_name="/remove")[0]
+    assert done.startswith("✓ removable_nenkin.txt: removed")
+    assert "removable_nenkin.txt" not in str(_documents(app_url))
+    data = client.predict("消去市の国年の委託先は？", "(all)", "(all)", "(all)", True, "", "(all)", api_name="/ask")[2]
+    assert data["status"] == "no_match"
