@@ -33,6 +33,9 @@ ALL = "(all)"
 EXAMPLES = ["千葉市の国年の委託先は？", "who is the 再委託先 for 住基 in 大分市",
             "What is the retention period for resident records in Oita?", "さいたま市の国民年金の評価書はいつ公表されましたか？",
             "Compare the target population bracket in Section I for national pension work in Oita and in Chiba."]
+DOC_COLUMNS = ("org", "affair", "form", "published", "number", "file", "passages")
+FACT_COLUMNS = ("org", "affair", "form", "group", "value", "where")
+ASKED_COLUMNS = ("question_short", "status", "answer_short")
 CONCURRENCY = 4  # questions answered at once (measured: see README); PIAQA_CONCURRENCY overrides
 
 
@@ -81,14 +84,16 @@ def build(state: State) -> gr.Blocks:
         source = chunk.doc if chunk else key
         entry = index.documents.get(source)
         if entry is None:
-            return f"<div class='piaqa-where'>{esc(t(lang, 'view_empty'))}</div>", None, gr.Tabs(selected="view")
+            return (f"<div class='piaqa-where'>{esc(t(lang, 'view_empty'))}</div>", gr.update(value=None, visible=False),
+                    gr.Tabs(selected="view"))
         image = None
         if chunk is not None and chunk.page and source.lower().endswith(".pdf"):
             try:
                 image = page_image(Path(entry.path), chunk.page, chunk.text)
             except PiaqaError as exc:
                 log.warning("%s", exc)
-        return viewer_html(index.chunks_of(source), entry, chunk, lang), image, gr.Tabs(selected="view")
+        return (viewer_html(index.chunks_of(source), entry, chunk, lang), gr.update(value=image, visible=image is not None),
+                gr.Tabs(selected="view"))
 
     def pick_document(rows, evt: gr.SelectData, lang="ja"):
         row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
@@ -169,21 +174,22 @@ def build(state: State) -> gr.Blocks:
                 cards_out = gr.HTML(elem_id="citations")
                 json_out = gr.JSON(visible=False)
                 export = gr.DownloadButton(t("ja", "export_answer"), elem_id="piaqa-export")
-                asked_table = gr.Dataframe(headers=["質問", "状態", "回答"], label=t("ja", "asked_so_far"),
+                asked_table = gr.Dataframe(headers=[t("ja", k) for k in ASKED_COLUMNS], label=t("ja", "asked_so_far"),
                                            interactive=False, elem_id="piaqa-asked")
             with gr.Tab(t("ja", "tab_view"), id="view") as tab_view:
                 viewer = gr.HTML(f"<div class='piaqa-where'>{esc(t('ja', 'view_empty'))}</div>", elem_id="viewer")
-                pdf_page = gr.Image(label=t("ja", "pdf_page"), type="pil", interactive=False, elem_id="pdf-page")
+                pdf_page = gr.Image(label=t("ja", "pdf_page"), type="pil", interactive=False, elem_id="pdf-page",
+                                    visible=False)
             with gr.Tab(t("ja", "tab_docs"), id="docs") as tab_docs:
                 docs_query = gr.Textbox(label=t("ja", "docs_search"), info=t("ja", "docs_hint"), max_lines=1)
                 table = gr.Dataframe(documents_rows(state), interactive=False, elem_id="piaqa-documents",
-                                     headers=["団体", "事務", "様式", "公表日", "評価書番号", "ファイル", "記載数"])
+                                     headers=[t("ja", k) for k in DOC_COLUMNS])
                 picked = gr.Dropdown(sorted(state.index.documents), label=t("ja", "document"), value=None)
                 structure = gr.HTML()
             with gr.Tab(t("ja", "tab_facts"), id="facts") as tab_facts:
                 item = gr.Dropdown(common_items(), value=common_items()[0], allow_custom_value=True,
                                    label=t("ja", "facts_item"), info=t("ja", "facts_hint"), elem_id="piaqa-fact-item")
-                fact_rows = gr.Dataframe(headers=["団体", "事務", "様式", "グループ", "値", "場所"], interactive=False,
+                fact_rows = gr.Dataframe(headers=[t("ja", k) for k in FACT_COLUMNS], interactive=False,
                                          elem_id="piaqa-facts", wrap=True)
                 fact_targets = gr.State([])
                 with gr.Row():
@@ -225,17 +231,21 @@ def build(state: State) -> gr.Blocks:
         tab_list = [(tab_ask, "tab_ask"), (tab_view, "tab_view"), (tab_docs, "tab_docs"), (tab_facts, "tab_facts"),
                     (tab_add, "tab_add")]
 
+        headed = [(table, DOC_COLUMNS), (fact_rows, FACT_COLUMNS), (asked_table, ASKED_COLUMNS)]
+
         def relabel(code):
             hints = {question: "question_hint", docs_query: "docs_hint", item: "facts_hint"}
             return ([gr.update(value=t(code, "title"))] + [gr.update(value=t(code, "add_intro"))]
                     + [gr.update(label=t(code, key), **({"info": t(code, hints[c])} if c in hints else {}))
                        for c, key in labelled]
-                    + [gr.update(value=t(code, key)) for _, key in buttons]
+                    + [gr.update(label=t(code, key)) if isinstance(b, gr.DownloadButton) else gr.update(value=t(code, key))
+                       for b, key in buttons]  # a download button's value is its file; its text is its label
                     + [gr.update(label=t(code, key)) for _, key in tab_list]
+                    + [gr.update(headers=[t(code, k) for k in keys]) for _, keys in headed]
                     + list(lists(code)[:4]))
 
         lang.change(relabel, lang, [title, intro, *(c for c, _ in labelled), *(b for b, _ in buttons),
-                                    *(x for x, _ in tab_list), org, affair, form, doc])
+                                    *(x for x, _ in tab_list), *(x for x, _ in headed), org, affair, form, doc])
 
         def opened(request: gr.Request):
             code = page_language(request.headers.get("accept-language") if request else None)

@@ -98,7 +98,7 @@ def answer_dict(ans) -> dict:
     if ans.version:
         out["version"] = ans.version
     if ans.values:  # one value per group, each with the passage it is from
-        out["values"] = [{"group": g, "value": v, "citation": hit_dict(h)} for (g, v), h in zip(ans.values, ans.citations)]
+        out["values"] = [{"group": g, "value": v, "citation": hit_dict(h)} for g, v, h in ans.values]
     if ans.parts:
         out["parts"] = [answer_dict(p) for p in ans.parts]
     return out
@@ -116,7 +116,7 @@ def answer_text(ans) -> str:
     if ans.values:  # one line per group, with where it is
         out[-1] = f"A:{label}"
         out += [f"   - {g}: {v}  ({h.chunk.doc} {location(h.chunk, short=True)})".rstrip()
-                for (g, v), h in zip(ans.values, ans.citations)]
+                for g, v, h in ans.values]
     if ans.looked_for:
         out.append(f"   ({say(q, 'looked_for', item=ans.looked_for)})")
     if ans.version:

@@ -37,6 +37,7 @@ TEXT: dict[str, dict[str, str]] = {
         "admin_wrong": "管理者パスワードが違います。", "removed": "削除しました", "no_file": "ファイルが選ばれていません。",
         "indexed": "索引に追加", "unchanged": "変更なし", "view_empty": "引用の「原文で見る」か、文書の行を選んでください。",
         "pdf_page": "PDF のページ（引用箇所を枠で示します）",
+        "question_short": "質問", "answer_short": "回答",
     },
     "en": {
         "title": "## piaqa — questions about 特定個人情報保護評価書, answered from the documents with citations",
@@ -72,6 +73,7 @@ TEXT: dict[str, dict[str, str]] = {
         "indexed": "indexed", "unchanged": "unchanged",
         "view_empty": "Choose “View in the source” on a citation, or a row of the documents.",
         "pdf_page": "The PDF page (the passage is framed)",
+        "question_short": "question", "answer_short": "answer",
     },
 }
 

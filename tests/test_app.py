@@ -221,6 +221,12 @@ def test_the_page_speaks_the_browser_s_language_and_switches(browser, app_url):
     ja.get_by_text("English", exact=True).click()
     ja.wait_for_function("() => document.querySelector('[role=tab]').innerText.trim() === 'Ask'")
     assert ja.locator("#piaqa-ask").inner_text().strip() == "Ask"
+    ja.locator("[data-tab-id=facts]").click()  # switched pages keep their downloads working
+    ja.wait_for_function("() => (document.querySelector('#piaqa-facts')?.innerText || '').includes('organisation')")
+    assert ja.locator("#piaqa-facts-csv").inner_text().strip() == "Export CSV"
+    with ja.expect_download() as download:
+        ja.locator("#piaqa-facts-csv").click()
+    assert download.value.suggested_filename.endswith(".csv")
 
 
 def test_every_value_of_an_item_is_listed_and_a_citation_opens_the_source(browser, app_url):

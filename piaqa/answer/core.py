@@ -39,8 +39,7 @@ class Answer:
     parts: tuple["Answer", ...] = ()  # one per organisation, for questions about several
     generated: bool = False  # written by a chat model from the cited passages
     version: str | None = None  # which version of its assessment the answer is from, when several are indexed
-    values: tuple[tuple[str, str], ...] = ()  # (group, value) of an item several groups fill in; citations
-    # start with each value's passage, in this order
+    values: tuple[tuple[str, str, Hit], ...] = ()  # (group, value, its passage) of an item several groups fill in
 
 
 MAX_DOCUMENTS = 5  # documents answered side by side when a question names none
@@ -203,9 +202,9 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
     if asks in ("name", "value", "choice", "list") or (asks == "explain" and chunk.checked):
         values = every_value(index, best, question, asked)
         if values:
-            named = tuple((group_of(c) or c.item, v) for c, v in values)
-            return Answer(question, ANSWERED, "／".join(f"{g}: {v}" for g, v in named),
-                          _cite([Hit(c, 0.0) for c, _ in values], hits), looked_for, values=named)
+            named = tuple((group_of(c) or c.item, v, Hit(c, 0.0)) for c, v in values)
+            return Answer(question, ANSWERED, "／".join(f"{g}: {v}" for g, v, _ in named),
+                          _cite([h for _, _, h in named], hits), looked_for, values=named)
     value = best.extracted or extract(chunk, "value", question, asked) or plain(chunk)
     return Answer(question, ANSWERED, value, _cite([Hit(chunk, 0.0)], hits), looked_for)
 
@@ -289,8 +288,7 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
     by_doc = [h for h in hits if h.chunk.doc == hits[0].chunk.doc]
     result = answer_document(index, query, by_doc)
     # the passage the answer comes from, then the best passages of the search (which may say more)
-    first = (list(result.citations[:max(1, len(result.values))]) if result.status == ANSWERED
-             else list(result.citations))  # each value's own passage first
+    first = list(result.citations[:1]) if result.status == ANSWERED else list(result.citations)
     cited = _cite(first, [*hits[:2], *result.citations, *hits])
     version = index.version_note(cited[0].chunk.doc, as_of) if cited else None
     return replace(result, citations=cited, version=version)
