@@ -30,6 +30,8 @@ PATH_NUMBER = re.compile(r"^(?:[ⅠⅡⅢⅣⅤⅥ]|\(別添\d*\)|\d+\.|(?:シ�
 
 
 MAX_K = 100  # passages a search returns at most
+MAX_SUBJECT = 12  # characters of a question's subject (before its first の) checked against the index
+QUESTION_WORDS = frozenset({"何処", "何", "誰", "何時", "何れ", "如何", "幾つ", "幾ら", "何故"})  # UniDic lemmas
 MAX_QUESTION_CHARS = 1000  # a question longer than this is refused, not searched for seconds
 
 
@@ -283,11 +285,14 @@ class Index:
         """The question's topic words that occur in the indexed passages (BM25's vocabulary)."""
         return [t for t in tokens(query.topic) if t in self.bm25.vocab_dict]
 
-    def unknown_terms(self, query: Query) -> list[str]:
-        """The question's Japanese content words (two characters or more) that no indexed passage contains
-        (English words are read through the vocabulary; an unknown one is no evidence)."""
-        return list(dict.fromkeys(t for t in tokens(query.topic) if len(t) >= 2 and not t.isascii()
-                                  and t not in self.bm25.vocab_dict))
+    def unknown_subject(self, question: str) -> str | None:
+        """The subject a question is about — the words before its first の (火星 in 火星の人口は？) — when no
+        indexed passage has any of its words; None otherwise (a question word such as どこ is no subject)."""
+        head = question.split("の", 1)[0].strip() if "の" in question else ""
+        words = [t for t in tokens(head) if not t.isascii()]
+        if not head or len(head) > MAX_SUBJECT or not words or any(t in QUESTION_WORDS for t in words):
+            return None
+        return head if not any(t in self.bm25.vocab_dict for t in words) else None
 
     def knows_words(self, query: Query) -> bool:
         """Whether any content word (two characters or more) of the question occurs in the indexed passages."""

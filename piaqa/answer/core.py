@@ -259,9 +259,9 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
     query = analyse(question, index.orgs, index.affairs)
     if not (query.orgs or query.affairs or query.keys or index.knows_words(query)):
         return Answer(question, NO_MATCH, say(question, "nothing_about"))
-    strange = [] if query.orgs or query.affairs or query.keys or org or affair or doc else index.unknown_terms(query)
+    strange = None if query.orgs or query.affairs or query.keys or org or affair or doc else index.unknown_subject(question)
     if strange:  # names no form item, no organisation, and a subject no assessment mentions (火星の人口は？)
-        return Answer(question, NO_MATCH, say(question, "nothing_about_subject", subject="、".join(strange)))
+        return Answer(question, NO_MATCH, say(question, "nothing_about_subject", subject=strange))
     stranger = None if org else unknown_organisation(question, index.orgs)
     if stranger and not query.orgs:
         return Answer(question, NO_MATCH, say(question, "unknown_org", org=stranger, known=", ".join(index.orgs)))
