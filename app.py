@@ -112,7 +112,8 @@ def build(state: State) -> gr.Blocks:
         Path(f"{stem}.csv").write_text(facts_csv(table), encoding="utf-8-sig")  # Excel reads UTF-8 with a BOM
         Path(f"{stem}.json").write_text(json.dumps({"item": table.item, "key": table.key, "rows": [
             fact_dict(f) for f in table.rows]}, ensure_ascii=False, indent=1), encoding="utf-8")
-        return rows, [f.chunk.id if f.chunk else f.doc for f in table.rows], f"{stem}.csv", f"{stem}.json"
+        return ({"headers": [t(lang, k) for k in FACT_COLUMNS], "data": rows},
+                [f.chunk.id if f.chunk else f.doc for f in table.rows], f"{stem}.csv", f"{stem}.json")
 
     def pick_fact(targets, evt: gr.SelectData, lang="ja"):
         row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
@@ -141,7 +142,8 @@ def build(state: State) -> gr.Blocks:
         forms = sorted({d.form for d in index.documents.values() if d.form})
         return (gr.update(choices=everything(lang, index.orgs)), gr.update(choices=everything(lang, index.affairs)),
                 gr.update(choices=everything(lang, forms)), gr.update(choices=everything(lang, names)),
-                documents_rows(state, query), gr.update(choices=names), gr.update(choices=state.uploads()),
+                {"headers": [t(lang, k) for k in DOC_COLUMNS], "data": documents_rows(state, query)},
+                gr.update(choices=names), gr.update(choices=state.uploads()),
                 index.generation)
 
     def stale(seen, lang="ja", query=""):
@@ -231,8 +233,6 @@ def build(state: State) -> gr.Blocks:
         tab_list = [(tab_ask, "tab_ask"), (tab_view, "tab_view"), (tab_docs, "tab_docs"), (tab_facts, "tab_facts"),
                     (tab_add, "tab_add")]
 
-        headed = [(table, DOC_COLUMNS), (fact_rows, FACT_COLUMNS), (asked_table, ASKED_COLUMNS)]
-
         def relabel(code):
             hints = {question: "question_hint", docs_query: "docs_hint", item: "facts_hint"}
             return ([gr.update(value=t(code, "title"))] + [gr.update(value=t(code, "add_intro"))]
@@ -241,11 +241,12 @@ def build(state: State) -> gr.Blocks:
                     + [gr.update(label=t(code, key)) if isinstance(b, gr.DownloadButton) else gr.update(value=t(code, key))
                        for b, key in buttons]  # a download button's value is its file; its text is its label
                     + [gr.update(label=t(code, key)) for _, key in tab_list]
-                    + [gr.update(headers=[t(code, k) for k in keys]) for _, keys in headed]
                     + list(lists(code)[:4]))
 
         lang.change(relabel, lang, [title, intro, *(c for c, _ in labelled), *(b for b, _ in buttons),
-                                    *(x for x, _ in tab_list), *(x for x, _ in headed), org, affair, form, doc])
+                                    *(x for x, _ in tab_list), org, affair, form, doc]).then(
+            facts_table, [item, lang], [fact_rows, fact_targets, csv_file, json_file]).then(
+            lambda code, q: lists(code, q)[4], [lang, docs_query], table)
 
         def opened(request: gr.Request):
             code = page_language(request.headers.get("accept-language") if request else None)

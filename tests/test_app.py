@@ -222,7 +222,7 @@ def test_the_page_speaks_the_browser_s_language_and_switches(browser, app_url):
     ja.wait_for_function("() => document.querySelector('[role=tab]').innerText.trim() === 'Ask'")
     assert ja.locator("#piaqa-ask").inner_text().strip() == "Ask"
     ja.locator("[data-tab-id=facts]").click()  # switched pages keep their downloads working
-    ja.wait_for_function("() => (document.querySelector('#piaqa-facts')?.innerText || '').includes('organisation')")
+    ja.wait_for_function("() => (document.querySelector('#piaqa-facts')?.innerText || '').includes('Organisation')")
     assert ja.locator("#piaqa-facts-csv").inner_text().strip() == "Export CSV"
     with ja.expect_download() as download:
         ja.locator("#piaqa-facts-csv").click()
