@@ -17,13 +17,14 @@ from pathlib import Path
 import gradio as gr
 
 from piaqa.answer import answer as extractive
-from piaqa.answer.facts import common_items, fact_dict, facts, facts_csv
+from piaqa.answer.wording import phrase
+from piaqa.answer.facts import common_items, facts, facts_csv, facts_dict
 from piaqa.appstate import State
 from piaqa.embed import serving_threads
 from piaqa.errors import PiaqaError
 from piaqa.ingest import MAX_BYTES
 from piaqa.pdfview import page_image
-from piaqa.render import answer_dict
+from piaqa.render import answer_dict, location
 from piaqa.settings import from_env
 from piaqa.ui import CSS, HEAD, SCROLL, answer_html, answer_markdown, citations_html, esc, outline_html, viewer_html
 from piaqa.ui_text import LANGUAGES, page_language, t
@@ -47,6 +48,16 @@ def everything(lang: str, names) -> list[tuple[str, str]]:
     return [(t(lang, "all"), ALL), *((n, n) for n in names)]
 
 
+def forms_of(index) -> list[str]:
+    """The form types of the indexed documents (a filter's choices)."""
+    return sorted({d.form for d in index.documents.values() if d.form})
+
+
+def selected_row(evt: gr.SelectData) -> int:
+    """The row of a table cell a user selected."""
+    return evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+
+
 def documents_rows(state: State, query: str = "") -> list[list]:
     """The documents by organisation, 事務, form, 公表日 and number (file name last), filtered by `query`."""
     rows = [[d.org or "", d.affair or "", d.form or "", d.published or "", d.number or "", d.source, d.chunks]
@@ -67,7 +78,7 @@ def build(state: State) -> gr.Blocks:
             return f"<div class='piaqa-where'>{esc(str(exc))}</div>", "", {"error": str(exc)}, None, asked or []
         export = state.exports / f"piaqa-answer-{abs(hash(result.question)) % 10**8}.md"
         export.write_text(answer_markdown(result), encoding="utf-8")
-        asked = [[result.question, t(lang, result.status), result.answer[:120]], *(asked or [])][:50]
+        asked = [[result.question, phrase(lang, "status_" + result.status), result.answer[:120]], *(asked or [])][:50]
         return (answer_html(result, lang), citations_html(result, index.section_of, lang), answer_dict(result),
                 str(export), asked)
 
@@ -96,7 +107,7 @@ def build(state: State) -> gr.Blocks:
                 gr.Tabs(selected="view"))
 
     def pick_document(rows, evt: gr.SelectData, lang="ja"):
-        row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        row = selected_row(evt)
         return view(rows.values.tolist()[row][5] if hasattr(rows, "values") else rows[row][5], lang)
 
     def facts_table(item, lang="ja"):
@@ -106,24 +117,28 @@ def build(state: State) -> gr.Blocks:
             gr.Warning(str(exc))
             return [], [], None, None
         rows = [[f.org or "", f.affair or "", f.form or "", f.group or "", f.value,
-                 f"{f.doc} {f.chunk and ('p.' + str(f.chunk.page) if f.chunk.page else 'L' + str(f.chunk.lines[0])) or ''}"]
-                for f in table.rows]
+                 f"{f.doc} {location(f.chunk, short=True) if f.chunk else ''}".rstrip()] for f in table.rows]
         stem = state.exports / f"piaqa-facts-{table.key.replace(':', '-')}"
         Path(f"{stem}.csv").write_text(facts_csv(table), encoding="utf-8-sig")  # Excel reads UTF-8 with a BOM
-        Path(f"{stem}.json").write_text(json.dumps({"item": table.item, "key": table.key, "rows": [
-            fact_dict(f) for f in table.rows]}, ensure_ascii=False, indent=1), encoding="utf-8")
+        Path(f"{stem}.json").write_text(json.dumps(facts_dict(table), ensure_ascii=False, indent=1), encoding="utf-8")
         return ({"headers": [t(lang, k) for k in FACT_COLUMNS], "data": rows},
                 [f.chunk.id if f.chunk else f.doc for f in table.rows], f"{stem}.csv", f"{stem}.json")
 
     def pick_fact(targets, evt: gr.SelectData, lang="ja"):
-        row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        row = selected_row(evt)
         return view(targets[row] if targets and row < len(targets) else "", lang)
+
+    def refused(password):
+        """Why an administrator's action is refused (no password configured, or another one given), or None."""
+        if not admin_password:
+            return "admin_off"
+        return None if hmac.compare_digest(password or "", admin_password) else "admin_wrong"
 
     def upload(files, replace, password, lang="ja", progress=gr.Progress()):
         if not files:
             return t(lang, "no_file"), *lists(lang)
-        if replace and not (admin_password and hmac.compare_digest(password or "", admin_password)):
-            return t(lang, "admin_off" if not admin_password else "admin_wrong"), *lists(lang)
+        if replace and refused(password):
+            return t(lang, refused(password)), *lists(lang)
         paths = [Path(f if isinstance(f, str) else f.name) for f in files]
         names = [Path(getattr(f, "orig_name", None) or p.name).name for f, p in zip(files, paths)]
         change = state.add(paths, names, bool(replace),
@@ -131,23 +146,22 @@ def build(state: State) -> gr.Blocks:
         return "\n".join(change.lines), *lists(lang)
 
     def remove(source, password, lang="ja"):
-        if not (admin_password and hmac.compare_digest(password or "", admin_password)):
-            return t(lang, "admin_off" if not admin_password else "admin_wrong"), *lists(lang)
+        if refused(password):
+            return t(lang, refused(password)), *lists(lang)
         return "\n".join(state.remove(source).lines), *lists(lang)
 
     def lists(lang="ja", query=""):
         """Fresh choices for every list on the page: filters, documents, uploads."""
         index = state.index
         names = sorted(index.documents)
-        forms = sorted({d.form for d in index.documents.values() if d.form})
         return (gr.update(choices=everything(lang, index.orgs)), gr.update(choices=everything(lang, index.affairs)),
-                gr.update(choices=everything(lang, forms)), gr.update(choices=everything(lang, names)),
+                gr.update(choices=everything(lang, forms_of(index))), gr.update(choices=everything(lang, names)),
                 {"headers": [t(lang, k) for k in DOC_COLUMNS], "data": documents_rows(state, query)},
                 gr.update(choices=names), gr.update(choices=state.uploads()),
                 index.generation)
 
     def stale(seen, lang="ja", query=""):
-        return lists(lang, query) if seen != state.generation else (gr.skip(),) * 8
+        return lists(lang, query) if seen != state.generation else (gr.skip(),) * len(listed)
 
     with gr.Blocks(title="piaqa — 特定個人情報保護評価書 Q&A") as demo:
         lang = gr.Radio(LANGUAGES, value="ja", show_label=False, elem_id="piaqa-lang", container=False)
@@ -164,8 +178,7 @@ def build(state: State) -> gr.Blocks:
                 with gr.Row():
                     org = gr.Dropdown(everything("ja", state.index.orgs), value=ALL, label=t("ja", "org"))
                     affair = gr.Dropdown(everything("ja", state.index.affairs), value=ALL, label=t("ja", "affair"))
-                    form = gr.Dropdown(everything("ja", sorted({d.form for d in state.index.documents.values()
-                                                                if d.form})), value=ALL, label=t("ja", "form"))
+                    form = gr.Dropdown(everything("ja", forms_of(state.index)), value=ALL, label=t("ja", "form"))
                     doc = gr.Dropdown(everything("ja", sorted(state.index.documents)), value=ALL,
                                       label=t("ja", "document"))
                     as_of = gr.Textbox(label=t("ja", "as_of"), placeholder="2024-04-01 / 令和6年4月1日", max_lines=1)
@@ -253,7 +266,7 @@ def build(state: State) -> gr.Blocks:
             return code, *lists(code)
 
         demo.load(opened, None, [lang, *listed])
-        demo.load(facts_table, [item, lang], [fact_rows, fact_targets, csv_file, json_file])
+        tab_facts.select(facts_table, [item, lang], [fact_rows, fact_targets, csv_file, json_file])  # when opened
         gr.Timer(10).tick(stale, [seen, lang, docs_query], listed, queue=False,  # an upload elsewhere: open pages
                           show_progress="hidden")  # refresh their lists
     return demo

@@ -73,6 +73,11 @@ def hit_dict(hit) -> dict:
             "history": c.history, "key": c.key, "selected": c.selected}
 
 
+def search_dict(question: str, hits) -> dict:
+    """A search as `piaqa search --json` and `POST /search` give it: {question, hits: [passage…]}."""
+    return {"question": question, "hits": [hit_dict(h) for h in hits]}
+
+
 def hits_text(question: str, hits) -> str:
     """Search results for a terminal: where each passage is, then the passage."""
     from .text import strip_html

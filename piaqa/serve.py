@@ -22,10 +22,10 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__
-from .answer.facts import fact_dict, facts, facts_csv
+from .answer.facts import facts, facts_csv, facts_dict
 from .answer.llm import answerer
 from .errors import PiaqaError
-from .render import answer_dict, answer_text, hit_dict, hits_text
+from .render import answer_dict, answer_text, hits_text, search_dict
 from .retrieve import MAX_K, Index
 
 log = logging.getLogger(__name__)
@@ -51,8 +51,13 @@ class Question(BaseModel):
                 "as_of": self.as_of, "doc": self.doc}
 
 
-def _wants_text(request: Request) -> bool:
-    return "text/plain" in request.headers.get("accept", "")
+def _reply(request: Request, response: Response, status: str, text, data):
+    """The terminal rendering `text()` when the caller accepts text/plain, else the JSON `data()`; the
+    status in the X-Piaqa-Status header either way."""
+    if "text/plain" in request.headers.get("accept", ""):
+        return PlainTextResponse(text(), headers={STATUS_HEADER: status})
+    response.headers[STATUS_HEADER] = status
+    return data()
 
 
 def create_app(index: Index, llm: str = "", llm_base_url: str | None = None) -> FastAPI:
@@ -82,29 +87,22 @@ def create_app(index: Index, llm: str = "", llm_base_url: str | None = None) -> 
                               for d in index.documents.values()]}
 
     @api.get("/facts")
-    def table(item: str, history: bool = False, request: Request = None):
+    def table(request: Request, item: str, history: bool = False):
         found = facts(index, item, history=history)
-        if request is not None and "text/csv" in request.headers.get("accept", ""):
+        if "text/csv" in request.headers.get("accept", ""):
             return PlainTextResponse(facts_csv(found), media_type="text/csv")
-        return {"item": found.item, "key": found.key, "rows": [fact_dict(f) for f in found.rows]}
+        return facts_dict(found)
 
     @api.post("/search")
     def search(q: Question, request: Request, response: Response):
         hits = index.search(q.question, k=q.k or 5, **q.filters())
-        status = {STATUS_HEADER: "found" if hits else "no_match"}
-        if _wants_text(request):
-            return PlainTextResponse(hits_text(q.question, hits), headers=status)
-        response.headers.update(status)
-        return {"question": q.question, "hits": [hit_dict(h) for h in hits]}
+        return _reply(request, response, "found" if hits else "no_match",
+                      lambda: hits_text(q.question, hits), lambda: search_dict(q.question, hits))
 
     @api.post("/ask")
     def ask(q: Question, request: Request, response: Response):
         result = answer(index, q.question, k=q.k or 10, **q.filters())
-        status = {STATUS_HEADER: result.status}
-        if _wants_text(request):
-            return PlainTextResponse(answer_text(result), headers=status)
-        response.headers.update(status)
-        return answer_dict(result)
+        return _reply(request, response, result.status, lambda: answer_text(result), lambda: answer_dict(result))
 
     return api
 

@@ -7,6 +7,7 @@ import re
 from collections import OrderedDict
 
 from .answer import Answer
+from .answer.wording import phrase
 from .models import Chunk
 from .render import location
 from .ui_text import t
@@ -110,12 +111,12 @@ def answer_html(ans: Answer, lang: str = "ja") -> str:
     colour = COLOURS[ans.status]
     extra = ""
     if ans.looked_for:
-        extra += f"<div class='piaqa-where'>{esc(t(lang, 'looked_for'))}: {esc(ans.looked_for)}</div>"
+        extra += f"<div class='piaqa-where'>{esc(phrase(lang, 'looked_for', item=ans.looked_for))}</div>"
     if ans.version:
-        extra += f"<div class='piaqa-where'>{esc(t(lang, 'version'))}: {esc(ans.version)}</div>"
+        extra += f"<div class='piaqa-where'>{esc(phrase(lang, 'version', version=ans.version))}</div>"
     generated = f" <span class='piaqa-where'>{esc(t(lang, 'generated'))}</span>" if ans.generated else ""
     return (f"<div class='piaqa-result' data-question='{esc(ans.question)}' data-status='{esc(ans.status)}'>"
-            f"<span class='piaqa-status' style='background:{colour}'>{esc(t(lang, ans.status))}</span>"
+            f"<span class='piaqa-status' style='background:{colour}'>{esc(phrase(lang, 'status_' + ans.status))}</span>"
             f"<span class='piaqa-help'>{esc(t(lang, ans.status + '_help'))}</span>{generated}"
             f"<div class='piaqa-answer'>{answer_body(ans.answer)}</div>{extra}"
             f"<div>{tools(lang, ans.answer)}</div></div>")

@@ -222,6 +222,8 @@ def near_top(s: Scored) -> bool:
 
 
 TYPED = ("contact", "date", "amount", "count", "period")  # types whose absence from the item is evidence
+
+
 def each_document(index, query: Query, hits: list[Hit]) -> Answer | None:
     """A question that names no organisation nor 事務, with passages from several documents: the item
     from each document that has it (up to MAX_DOCUMENTS), each cited — or None when they agree or

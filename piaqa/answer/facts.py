@@ -126,7 +126,10 @@ def facts(index, item: str, history: bool = False) -> FactsTable:
             missing = (NO_ITEM if not key.startswith("group:") and not printed_by(entry.form, key) else
                        BLANK if read_well(chunks) else UNREAD)
             found = [(None, missing, None)]
-        found = list({(g, v): (g, v, c) for g, v, c in reversed(found)}.values())[::-1]  # a value repeated once
+        once: dict[tuple, tuple] = {}
+        for row in found:  # a value printed again in the same group (a file's name in each section) once
+            once.setdefault(row[:2], row)
+        found = list(once.values())
         for group, value, chunk in sorted(found, key=lambda r: _number(r[0])):
             rows.append(Fact(source, entry.org, entry.affair, entry.form, entry.published, group, value, chunk))
     return FactsTable(label, key, tuple(rows))
@@ -138,6 +141,11 @@ def fact_dict(fact: Fact) -> dict:
     return {"org": fact.org, "affair": fact.affair, "form": fact.form, "published": fact.published,
             "group": fact.group, "value": fact.value, "doc": fact.doc, "section": c.section if c else None,
             "item": c.item if c else None, "lines": list(c.lines) if c else None, "page": c.page if c else None}
+
+
+def facts_dict(table: FactsTable) -> dict:
+    """The table as JSON: {item, key, rows: [fact_dict…]} (`piaqa facts --json`, GET /facts, the app's export)."""
+    return {"item": table.item, "key": table.key, "rows": [fact_dict(f) for f in table.rows]}
 
 
 def facts_csv(table: FactsTable) -> str:

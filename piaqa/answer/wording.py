@@ -47,8 +47,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     "status_no_match": {"ja": "該当なし", "en": "no match"},
     "looked_for": {"ja": "探した項目：{item}", "en": "item looked for: {item}"},
     "version": {"ja": "版：{version}", "en": "version: {version}"},
-}
-WORDS: dict[str, dict[str, str]] = {  # the kinds of detail a typed question asks for, and the filter fields
+    # the kinds of detail a typed question asks for, and the filter fields (words, put into sentences)
     "contact": {"ja": "その連絡先", "en": "such contact detail"}, "date": {"ja": "日付", "en": "date"},
     "amount": {"ja": "金額", "en": "amount"}, "count": {"ja": "件数・人数", "en": "count"},
     "period": {"ja": "期間", "en": "period"}, "organisation": {"ja": "団体", "en": "organisation"},
@@ -65,14 +64,19 @@ def language(question: str) -> str:
     return "en" if len(LATIN.findall(question)) > len(CJK.findall(question)) else "ja"
 
 
+def phrase(lang: str, key: str, **values: str) -> str:
+    """SENTENCES[key] in `lang` ('ja' or 'en'), filled with `values`."""
+    return SENTENCES[key][lang].format(**values)
+
+
 def say(question: str, key: str, **values: str) -> str:
     """SENTENCES[key] in the question's language, filled with `values`."""
-    return SENTENCES[key][language(question)].format(**values)
+    return phrase(language(question), key, **values)
 
 
 def word(question: str, key: str) -> str:
-    """WORDS[key] in the question's language (a key not listed is returned as it is)."""
-    return WORDS.get(key, {}).get(language(question), key)
+    """The word SENTENCES[key] in the question's language (a key not listed is returned as it is)."""
+    return say(question, key) if key in SENTENCES else key
 
 
 def not_stated(question: str, key: str, **values: str) -> str:

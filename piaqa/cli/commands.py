@@ -36,10 +36,12 @@ def cmd_parse(args) -> int:
     return status
 
 
-def _settings():
+def _settings(llm: str | None = None):
+    """Settings from the environment; `llm` (--llm) overrides PIAQA_LLM."""
     from ..settings import from_env
 
-    return from_env()
+    settings = from_env()
+    return settings.with_(llm=llm) if llm else settings
 
 
 def _progress(items, total, what):
@@ -110,17 +112,15 @@ def cmd_search(args) -> int:
     server = _server(args)
     if server:
         return _remote(args, "/search", server)
-    from ..render import hit_dict, hits_text, to_json
+    from ..render import hits_text, search_dict, to_json
     from ..retrieve import Index
 
     index = Index.load(settings=_settings())
     if args.batch:
-        return _batch(args, lambda q: {"question": q, "hits": [hit_dict(h) for h in index.search(
-            q, k=args.k, **_filters(args))]})
+        return _batch(args, lambda q: search_dict(q, index.search(q, k=args.k, **_filters(args))))
     question = " ".join(args.question)
     hits = index.search(question, k=args.k, **_filters(args))
-    print(to_json({"question": question, "hits": [hit_dict(h) for h in hits]}) if args.json
-          else hits_text(question, hits))
+    print(to_json(search_dict(question, hits)) if args.json else hits_text(question, hits))
     return EXIT["found" if hits else "no_match"]
 
 
@@ -134,9 +134,7 @@ def cmd_ask(args) -> int:
     from ..render import answer_dict, answer_text, to_json
     from ..retrieve import Index
 
-    settings = _settings()
-    if args.llm:
-        settings = settings.with_(llm=args.llm)
+    settings = _settings(args.llm)
     index = Index.load(settings=settings)
     answer = answerer(settings.llm, settings.llm_base_url)
     if args.batch:
@@ -147,19 +145,19 @@ def cmd_ask(args) -> int:
 
 
 def cmd_facts(args) -> int:
-    from ..answer.facts import fact_dict, facts, facts_csv
-    from ..render import to_json
+    from ..answer.facts import facts, facts_csv, facts_dict
+    from ..render import location, to_json
     from ..retrieve import Index
 
     table = facts(Index.load(settings=_settings()), args.item, history=args.history)
     if args.csv:
         sys.stdout.write(facts_csv(table))
     elif args.json:
-        print(to_json({"item": table.item, "key": table.key, "rows": [fact_dict(f) for f in table.rows]}))
+        print(to_json(facts_dict(table)))
     else:
         print(f"{table.item} ({table.key})")
         for f in table.rows:
-            where = f"{f.doc} L{f.chunk.lines[0]}" + (f" p.{f.chunk.page}" if f.chunk.page else "") if f.chunk else f.doc
+            where = f"{f.doc} {location(f.chunk, short=True)}".rstrip() if f.chunk else f.doc
             print(f"  {f.org} | {f.affair} | {f.form} | {f.group or '-'} | {f.value}  [{where}]")
     return 0
 
@@ -168,9 +166,7 @@ def cmd_serve(args) -> int:
     from ..retrieve import Index
     from ..serve import serve
 
-    settings = _settings()
-    if args.llm:
-        settings = settings.with_(llm=args.llm)
+    settings = _settings(args.llm)
     serve(Index.load(settings=settings), host=args.host, port=args.port, llm=settings.llm,
           llm_base_url=settings.llm_base_url)
     return 0
