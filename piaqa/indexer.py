@@ -17,12 +17,14 @@ import numpy as np
 
 from .chunk import chunk_document
 from .embed import Embedder, model_fingerprint
+from .embed_jobs import EmbeddingCache, Job, embed_jobs, job_key
 from .errors import IndexMissing, InputError
 from .ingest import SUFFIXES
 from .models import Chunk
 from .parse import parse_file
 from .parse.quality import ReadQuality, read_quality
 from .settings import Settings
+from .store.open import milvus_uri, searchable
 from .store import (FORMAT, DocEntry, Manifest, next_generation, read_generation, read_manifest, superseded,
                     undated_versions, write_generation)
 from .tokenize import tokens
@@ -92,11 +94,14 @@ LOCK_WAIT = 3600  # seconds a build waits for another one writing the same index
 
 def build_index(paths: Iterable[Path], settings: Settings, embedder: Embedder | None = None,
                 rebuild: bool = False, progress: Callable[[Iterable, int, str], Iterable] | None = None,
-                replace: bool = False) -> BuildReport:
+                replace: bool = False, workers: int = 1, ray_address: str | None = None) -> BuildReport:
     """Bring the index in `settings.index_dir` up to date with `paths` (plus what it already holds).
 
     A file named like an indexed document but from another place and with other content replaces it
     only with `replace` (logged); otherwise it is refused and the indexed document stays.
+
+    Embedding runs here, in `workers` processes, or on the Ray cluster at `ray_address` (embed_jobs.py);
+    each document's vectors are cached as they are made, so a killed build resumes where it stopped.
 
     One writer at a time: a second build (another `piaqa index`, an upload) waits for the first, then
     starts from what the first wrote. Raises IndexMissing when it cannot write (the old index stays)."""
@@ -115,12 +120,13 @@ def build_index(paths: Iterable[Path], settings: Settings, embedder: Embedder | 
             raise IndexMissing(f"another build has held {settings.index_dir}/ for {LOCK_WAIT} s; "
                                f"try again when it has finished") from exc
     try:
-        return _build(paths, settings, embedder, rebuild, progress, replace)
+        return _build(paths, settings, embedder, rebuild, progress, replace, workers, ray_address)
     finally:
         lock.release()
 
 
-def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progress, replace: bool) -> BuildReport:
+def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progress, replace: bool, workers: int = 1,
+           ray_address: str | None = None) -> BuildReport:
     index_dir = settings.index_dir
     previous = None
     fingerprint = {**model_fingerprint(embedder), "pipeline": pipeline_version()}
@@ -190,12 +196,16 @@ def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progres
     for source, _ in duplicates:
         (added if source in added else updated).remove(source)
     new_chunks = [c for _, chunks in todo for c in chunks]
-    changed = bool(todo or removed or rebuild or len(entries) != len(old_docs))
+    store_moved = previous is not None and not searchable(index_dir / previous, milvus_uri(settings))
+    changed = bool(todo or removed or rebuild or store_moved or len(entries) != len(old_docs))
     if not changed:
         return BuildReport((), (), tuple(unchanged), (), tuple(failed), len(kept), False, tuple(duplicates), tuple(read))
     if new_chunks:
         log.info("embedding %d chunks", len(new_chunks))
-    new_vectors = embedder.encode_documents([c.search_text for c in new_chunks], progress=progress)
+    cache = EmbeddingCache(index_dir)
+    jobs = [Job(job_key(e.sha256, fingerprint), tuple(c.search_text for c in chunks)) for e, chunks in todo]
+    done = embed_jobs(jobs, settings, embedder, cache, workers, ray_address, progress)
+    new_vectors = np.vstack([done[j.key] for j in jobs] or [np.zeros((0, fingerprint["dimension"]), np.float32)])
     entries.extend(e for e, _ in todo)
     chunks = [c for c, _ in kept] + new_chunks
     dim = fingerprint["dimension"]
@@ -204,7 +214,9 @@ def _build(paths, settings: Settings, embedder: Embedder, rebuild: bool, progres
     chunks = [chunks[i] for i in order]
     vectors = vectors[order]
     manifest = Manifest(FORMAT, next_generation(index_dir), fingerprint, tuple(sorted(entries, key=lambda e: e.source)))
-    write_generation(index_dir, manifest, chunks, vectors, [tokens(c.search_text) for c in chunks], previous)
+    write_generation(index_dir, manifest, chunks, vectors, [tokens(c.search_text) for c in chunks], previous,
+                     milvus=milvus_uri(settings))
+    cache.clear()
     return BuildReport(tuple(added), tuple(updated), tuple(unchanged), removed, tuple(failed), len(chunks), True,
                        tuple(duplicates), tuple(read), version_relations(manifest.documents, {*added, *updated}))
 

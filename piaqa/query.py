@@ -60,10 +60,10 @@ def _romaji():
     return cutlet.Cutlet()
 
 
-@lru_cache(maxsize=256)
-def org_aliases(org: str, others: tuple[str, ...] = ()) -> tuple[str, ...]:
+def org_aliases(org: str, shared: dict[str, int] | None = None) -> tuple[str, ...]:
     """Ways a question may name an organisation: its name, its stem (大分), the stem in romaji
-    (oita), and for long names the words no other indexed organisation has (共済)."""
+    (oita), and for long names the words no other indexed organisation has (共済); `shared` counts, for
+    each word, the indexed organisations whose names have it."""
     from .tokenize import tokens
 
     aliases = {normalise(org)}
@@ -72,9 +72,60 @@ def org_aliases(org: str, others: tuple[str, ...] = ()) -> tuple[str, ...]:
         aliases.add(normalise(stem))
         aliases.add(long_vowels(normalise(_romaji().romaji(stem))))
     if len(org) > 6:
-        other_tokens = {t for o in others if o != org for t in tokens(o)}
-        aliases.update(t for t in tokens(org) if len(t) >= 2 and t not in GENERIC_ORG_TOKENS and t not in other_tokens)
+        shared = shared or {}
+        aliases.update(t for t in set(tokens(org)) if len(t) >= 2 and t not in GENERIC_ORG_TOKENS
+                       and shared.get(t, 1) <= 1)
     return tuple(sorted(a for a in aliases if a))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The indexed organisations and 事務 with every alias a question may use, computed once when an
+    index loads: finding the organisations a question names is then a dict look-up per substring of
+    the question, whatever the number of organisations (Vocabulary.of builds it)."""
+
+    orgs: tuple[str, ...]
+    affairs: tuple[str, ...]
+    aliases: dict[str, tuple[str, ...]]  # organisation -> its aliases
+    by_alias: dict[str, tuple[str, ...]]  # alias -> the organisations it names
+    lengths: tuple[int, ...]  # the lengths of the non-ASCII aliases
+    fragments: frozenset[str]  # every substring of a non-ASCII alias
+
+    @classmethod
+    def of(cls, orgs: Sequence[str], affairs: Sequence[str]) -> "Vocabulary":
+        from .tokenize import tokens
+
+        orgs, affairs = tuple(sorted(set(orgs))), tuple(sorted(set(affairs)))
+        shared: dict[str, int] = {}
+        for o in orgs:
+            if len(o) > 6:
+                for t in set(tokens(o)):
+                    shared[t] = shared.get(t, 0) + 1
+        aliases = {o: org_aliases(o, shared) for o in orgs}
+        by_alias: dict[str, list[str]] = {}
+        for o, names in aliases.items():
+            for a in names:
+                by_alias.setdefault(a, []).append(o)
+        wide = [a for a in by_alias if not a.isascii()]
+        fragments = frozenset(a[i:j] for a in wide for i in range(len(a)) for j in range(i + 1, len(a) + 1))
+        return cls(orgs, affairs, aliases, {a: tuple(o) for a, o in by_alias.items()},
+                   tuple(sorted({len(a) for a in wide})), fragments)
+
+    def named_orgs(self, low: str) -> tuple[str, ...]:
+        """The organisations a normalised question names by any alias (ASCII ones as whole words)."""
+        found: set[str] = set()
+        for length in self.lengths:
+            for i in range(len(low) - length + 1):
+                found.update(self.by_alias.get(low[i:i + length], ()))
+        for m in re.finditer(r"[a-z0-9]+(?:[ -][a-z0-9]+)*", low):
+            words = re.split(r"([ -])", m.group(0))
+            for i in range(0, len(words), 2):
+                for j in range(i, min(len(words), i + 8), 2):  # names of up to four words
+                    found.update(self.by_alias.get("".join(words[i:j + 1]), ()))
+        return tuple(o for o in self.orgs if o in found)
+
+
+NO_VOCABULARY = Vocabulary((), (), {}, {}, (), frozenset())
 
 
 def affair_core(affair: str) -> str:
@@ -135,12 +186,6 @@ def expand(question: str) -> str:
     extra += [ja for en, ja in ENGLISH.items() if re.search(rf"\b{re.escape(en)}", low) and ja not in low]
     extra += western_dates(question)
     return " ".join([question, *dict.fromkeys(extra)])
-
-
-def _mentions(text: str, alias: str) -> bool:
-    if alias.isascii():
-        return re.search(rf"\b{re.escape(alias)}\b", text) is not None
-    return alias in text
 
 
 def late(text: str, word: str) -> float:
@@ -280,13 +325,12 @@ def _affair_span(low: str, affair: str) -> tuple[int, int]:
     return min(spans, default=(-1, -1))
 
 
-def analyse(question: str, orgs: Sequence[str], affairs: Sequence[str]) -> Query:
-    """Read a question against the organisations and 事務 that are indexed."""
+def analyse(question: str, vocab: Vocabulary = NO_VOCABULARY) -> Query:
+    """Read a question against the organisations and 事務 that are indexed (`vocab`)."""
     expanded = expand(question)
     low = normalise(expanded)
-    known_orgs = tuple(sorted(set(orgs)))
-    hit_orgs = tuple(o for o in known_orgs if any(_mentions(low, a) for a in org_aliases(o, known_orgs)))
-    hit_affairs = mentioned_affairs(question, affairs)
+    hit_orgs = vocab.named_orgs(low)
+    hit_affairs = mentioned_affairs(question, vocab.affairs)
     keys = detect_keys(question)
     history = any(w in low for w in HISTORY_WORDS)
     from .schema import by_key
@@ -294,7 +338,7 @@ def analyse(question: str, orgs: Sequence[str], affairs: Sequence[str]) -> Query
     words = [by_key(k).labels[0] for k in keys[:3]]
     expanded = " ".join([expanded, *(w for w in words if w not in expanded)])
     topic = normalise(expanded)
-    names = [a for o in hit_orgs for a in org_aliases(o, known_orgs)] + [n for a in hit_affairs for n in affair_names(a)]
+    names = [a for o in hit_orgs for a in vocab.aliases[o]] + [n for a in hit_affairs for n in affair_names(a)]
     names += [normalise(a) for a in hit_affairs]
     for name in sorted(names, key=len, reverse=True):
         topic = re.sub(rf"\b{re.escape(name)}\b" if name.isascii() else re.escape(name), " ", topic)
@@ -305,17 +349,17 @@ def analyse(question: str, orgs: Sequence[str], affairs: Sequence[str]) -> Query
                  affairs_compared(question, hit_affairs))
 
 
-def unknown_organisation(question: str, orgs: list[str]) -> str | None:
+def unknown_organisation(question: str, vocab: Vocabulary) -> str | None:
     """An organisation the question names that is not in the index (then nothing can answer it)."""
-    known = {a for o in orgs for a in org_aliases(o, tuple(orgs))}
+    known = vocab.by_alias
     for m in ORG_JA.finditer(question):
-        name = m.group(1)
-        stem = name[:-1]
-        if name not in GENERIC_PLACES and normalise(name) not in known and normalise(stem) not in known \
-                and not any(normalise(stem) in k or k in normalise(name) for k in known if len(k) >= 2):
-            return name
+        name, stem = normalise(m.group(1)), normalise(m.group(1)[:-1])
+        inside = any(name[i:j] in known for i in range(len(name)) for j in range(i + 2, len(name) + 1))
+        if m.group(1) not in GENERIC_PLACES and name not in known and stem not in known \
+                and stem not in vocab.fragments and not inside:
+            return m.group(1)
     for m in ORG_EN.finditer(question):
         name = (m.group(1) or m.group(2)).lower()
-        if name not in known and not any(name in k for k in known):
+        if name not in known and not any(name in k for k in known if k.isascii()):
             return m.group(0)
     return None

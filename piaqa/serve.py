@@ -78,7 +78,7 @@ def create_app(index: Index, llm: str = "", llm_base_url: str | None = None) -> 
     @api.get("/health")
     def health() -> dict:
         return {"status": "ok", "version": __version__, "documents": len(index.documents),
-                "passages": len(index.chunks), "model": index.settings.model}
+                "passages": len(index), "model": index.settings.model}
 
     @api.get("/documents")
     def documents() -> dict:

@@ -26,6 +26,7 @@ class Settings:
     batch_size: int = 16
     rrf_k: int = 10  # measured on the dev set: 10 > 30 > 60 (see README)
     history_weight: float = 0.7  # change-log passages rank below the current body for the same content
+    store: str = "local"  # where passages are searched: local, milvus-lite[:PATH] or milvus://HOST:PORT (store/open.py)
     llm: str = ""  # optional answer generation: "openai:MODEL" or "ollama:MODEL"; "" = extractive only
     llm_base_url: str | None = None  # an OpenAI-compatible endpoint or an Ollama server
 
@@ -57,6 +58,8 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
             changes[name] = cast(env[key]).expanduser() if cast is Path else cast(env[key])
     if env.get("PIAQA_MAX_CHUNKS"):
         changes["max_chunks"] = int(env["PIAQA_MAX_CHUNKS"])
+    if env.get("PIAQA_STORE"):
+        changes["store"] = env["PIAQA_STORE"]
     if env.get("PIAQA_LLM"):
         changes["llm"] = env["PIAQA_LLM"]
     if env.get("PIAQA_LLM_BASE_URL"):

@@ -91,7 +91,7 @@ def test_a_question_naming_no_document_is_answered_from_each(others):
     ans = answer(others, "公表日はいつ？")
     assert ans.status == "answered" and len(ans.parts) == 3
     assert {"平成27年3月10日", "平成27年1月9日", "令和7年9月2日"} <= {p.answer for p in ans.parts}
-    assert {p.citations[0].chunk.doc for p in ans.parts} == {c.doc for c in others.chunks}
+    assert {p.citations[0].chunk.doc for p in ans.parts} == {c.doc for c in others.passages()}
 
 
 def test_an_item_the_kiso_form_never_prints_is_not_stated(others):

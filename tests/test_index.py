@@ -233,7 +233,7 @@ def test_a_file_named_like_an_indexed_document_replaces_it_only_when_asked(small
     refused = build_index([impostor], settings, embedder)
     assert refused.failed and "--replace" in refused.failed[0][1] and not refused.updated
     index = Index.load(settings=settings, embedder=embedder)
-    assert not any("架空株式会社" in c.text for c in index.chunks)
+    assert not any("架空株式会社" in c.text for c in index.passages())
     replaced = build_index([impostor], settings, embedder, replace=True)
     assert replaced.updated == (DOCS["saitama_nenkin"],) and not replaced.failed
-    assert any("架空株式会社" in c.text for c in Index.load(settings=settings, embedder=embedder).chunks)
+    assert any("架空株式会社" in c.text for c in Index.load(settings=settings, embedder=embedder).passages())

@@ -258,13 +258,13 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
     check_k(k)
     if not has_content(question):
         return Answer(question, NO_MATCH, say(question, "empty_question"))
-    query = analyse(question, index.orgs, index.affairs)
+    query = analyse(question, index.vocab)
     if not (query.orgs or query.affairs or query.keys or index.knows_words(query)):
         return Answer(question, NO_MATCH, say(question, "nothing_about"))
     strange = None if query.orgs or query.affairs or query.keys or org or affair or doc else index.unknown_subject(question)
     if strange:  # names no form item, no organisation, and a subject no assessment mentions (火星の人口は？)
         return Answer(question, NO_MATCH, say(question, "nothing_about_subject", subject=strange))
-    stranger = None if org else unknown_organisation(question, index.orgs)
+    stranger = None if org else unknown_organisation(question, index.vocab)
     if stranger and not query.orgs:
         return Answer(question, NO_MATCH, say(question, "unknown_org", org=stranger, known=", ".join(index.orgs)))
     conflict = filter_conflict(index, query, org, affair, doc)

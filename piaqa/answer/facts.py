@@ -66,7 +66,7 @@ def item_key(item: str) -> tuple[str, str]:
         return by_key(text).labels[0], text
     except KeyError:
         pass
-    entry = resolve(text) or next((by_key(k) for k in analyse(text, [], []).keys), None)
+    entry = resolve(text) or next((by_key(k) for k in analyse(text).keys), None)
     if entry is None:
         raise QueryError(f"no form item is named {item!r}: try one of {', '.join(common_items())}")
     return entry.labels[0], entry.key

@@ -55,7 +55,8 @@ def cmd_index(args) -> int:
 
     settings = _settings()
     paths = [Path(p) for p in args.paths] or [settings.corpus_dir]
-    report = build_index(paths, settings, rebuild=args.rebuild, progress=_progress, replace=args.replace)
+    report = build_index(paths, settings, rebuild=args.rebuild, progress=_progress, replace=args.replace,
+                         workers=args.workers, ray_address=args.ray)
     for path, message in report.failed:
         print(f"piaqa: error: {message} (skipped; the index keeps what it had)", file=sys.stderr)
     for source, quality in report.quality:

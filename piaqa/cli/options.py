@@ -97,6 +97,10 @@ def build_parser(json_errors: bool = False) -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="re-embed everything")
     p.add_argument("--replace", action="store_true",
                    help="let a file replace the indexed document of the same name from another place (logged)")
+    p.add_argument("--workers", type=_positive, default=1, metavar="N",
+                   help="embed in N processes on this machine (default 1); each loads the model once")
+    p.add_argument("--ray", metavar="ADDRESS",
+                   help="embed on a Ray cluster (its address, e.g. ray://head:10001, or 'local'); needs piaqa[ray]")
     p.set_defaults(func=cmd_index)
     p = sub.add_parser("search", help="find the passages that answer a question (exit 4 when none)",
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)

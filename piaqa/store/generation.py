@@ -1,10 +1,12 @@
 """The persistent index in index/: a versioned manifest naming one generation folder.
 
-    index/manifest.json          format, model, dimension, per-document content hash, generation
-    index/gen-000003/chunks.jsonl  one Chunk a line
-    index/gen-000003/vectors.npy   (n, d) float32, normalised, in chunks.jsonl order
-    index/gen-000003/dense.faiss   FAISS inner-product index over the vectors
-    index/gen-000003/bm25/         bm25s index over the chunks' tokens
+    index/manifest.json                format, model, dimension, per-document content hash, generation
+    index/gen-000003/passages.sqlite   the passages, in document order (store/passages.py), with
+                     doc.npy, flags.npy  their document and change-log/blank flags as numpy columns
+    index/gen-000003/vectors.npy       (n, d) float32, normalised, in passage order
+    index/gen-000003/dense.faiss       FAISS inner-product index over the vectors (store/dense.py), and
+                     dense.json        its kind and measured recall
+    index/gen-000003/bm25/             bm25s index over the passages' tokens
 
 A build writes a new generation beside the old one (with a copy of its manifest), fsyncs it, and then
 replaces manifest.json atomically (os.replace): a crash or a full disk mid-build leaves the previous
@@ -18,18 +20,23 @@ import json
 import logging
 import os
 import shutil
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .errors import IndexMissing
-from .models import Change, Chunk
-from .text import date_key
+from ..errors import IndexMissing
+from ..models import Chunk
+from ..text import date_key, is_placeholder
+from ..titles import title_words
+from .dense import write_dense
+from .lexical import write_bm25
+from .passages import BLANK, HISTORY, PASSAGE_FILES, PassageStore, encode_titles, write_passages
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: passages in SQLite + numpy columns, the dense index chosen by size
 MANIFEST = "manifest.json"
 
 
@@ -103,27 +110,6 @@ def undated_versions(documents: tuple[DocEntry, ...]) -> dict[str, tuple[str, ..
     return out
 
 
-def bm25s_module():
-    """bm25s, with its logger returned to the application's control (it sets itself to DEBUG on import)."""
-    import bm25s
-
-    logging.getLogger("bm25s").setLevel(logging.NOTSET)
-    return bm25s
-
-
-def chunk_to_dict(chunk: Chunk) -> dict:
-    out = dataclasses.asdict(chunk)
-    out["lines"] = list(chunk.lines)
-    out["checked"] = list(chunk.checked)
-    return out
-
-
-def chunk_from_dict(data: dict) -> Chunk:
-    change = data.get("change")
-    return Chunk(**{**data, "lines": tuple(data["lines"]), "checked": tuple(data["checked"]),
-                    "change": Change(**change) if change else None})
-
-
 def read_manifest(index_dir: Path) -> Manifest:
     """The index's manifest; a damaged one is replaced by the last complete generation's copy (logged).
     Raises IndexMissing when there is no usable index."""
@@ -140,13 +126,14 @@ def read_manifest(index_dir: Path) -> Manifest:
     return manifest
 
 
-GENERATION_FILES = ("chunks.jsonl", "vectors.npy", "dense.faiss", "bm25", MANIFEST)
+GENERATION_FILES = (*PASSAGE_FILES, "vectors.npy", MANIFEST)  # and dense.faiss + bm25/, or milvus.json
+SEARCH_FILES = (("dense.faiss", "bm25"), ("milvus.json", "terms.json"))
 
 
 def recover_manifest(index_dir: Path, damage: Exception) -> Manifest:
     """The newest complete generation's own manifest, written back as the index's manifest."""
-    complete = sorted((g for g in index_dir.glob("gen-*") if all((g / f).exists() for f in GENERATION_FILES)),
-                      reverse=True)
+    complete = sorted((g for g in index_dir.glob("gen-*") if all((g / f).exists() for f in GENERATION_FILES)
+                       and any(all((g / f).exists() for f in files) for files in SEARCH_FILES)), reverse=True)
     for gen in complete:
         try:
             manifest = Manifest.from_json((gen / MANIFEST).read_text(encoding="utf-8"))
@@ -180,12 +167,13 @@ def _write_durably(path: Path, text: str) -> None:
 
 
 def read_generation(index_dir: Path, manifest: Manifest) -> tuple[list[Chunk], np.ndarray]:
+    """Every passage of the manifest's generation, in order, and their (n, d) vectors (memory-mapped):
+    what an incremental build keeps. Raises IndexMissing when the generation is damaged."""
     gen = index_dir / manifest.generation
     try:
-        with open(gen / "chunks.jsonl", encoding="utf-8") as f:
-            chunks = [chunk_from_dict(json.loads(line)) for line in f if line.strip()]
-        vectors = np.load(gen / "vectors.npy")
-    except (OSError, ValueError) as exc:
+        chunks = list(PassageStore(gen, [d.source for d in manifest.documents]))
+        vectors = np.load(gen / "vectors.npy", mmap_mode="r")
+    except (OSError, ValueError, sqlite3.Error) as exc:
         raise IndexMissing(f"the index at {index_dir}/ is damaged ({exc}): rebuild it with `piaqa index --rebuild`") from exc
     if len(chunks) != len(vectors):
         raise IndexMissing(f"the index at {index_dir}/ is inconsistent: rebuild it with `piaqa index --rebuild`")
@@ -198,10 +186,12 @@ def next_generation(index_dir: Path) -> str:
 
 
 def write_generation(index_dir: Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray,
-                     bm25_tokens: list[list[str]], previous: str | None = None) -> None:
+                     bm25_tokens: list[list[str]], previous: str | None = None, milvus: str | None = None) -> None:
     """Write a complete generation, fsync it, switch the manifest to it atomically, then remove all
-    generations but it and `previous`. Raises IndexMissing (the previous index unchanged, nothing
-    partial left) when it cannot be written, e.g. on a full disk."""
+    generations but it and `previous`. With `milvus` (a MilvusClient URI) the passages are searched in
+    Milvus (store/milvus.py): their rows are written there instead of a FAISS and a BM25 index. Raises
+    IndexMissing (the previous index unchanged, nothing partial left) when it cannot be written, e.g. on
+    a full disk."""
     index_dir.mkdir(parents=True, exist_ok=True)
     gen = index_dir / manifest.generation
     tmp = index_dir / f".{manifest.generation}.tmp"
@@ -209,17 +199,22 @@ def write_generation(index_dir: Path, manifest: Manifest, chunks: list[Chunk], v
         shutil.rmtree(stale, ignore_errors=True)
     try:
         tmp.mkdir()
-        _write_files(tmp, manifest, chunks, vectors, bm25_tokens)
+        before = index_dir / previous if previous else None
+        _write_files(tmp, manifest, chunks, vectors, bm25_tokens, milvus, gen.name, before)
         tmp.rename(gen)
         _fsync(index_dir)
         _write_durably(index_dir / MANIFEST, manifest.to_json())
-    except OSError as exc:
+    except (OSError, sqlite3.Error) as exc:  # SQLite reports a full disk as its own error
         shutil.rmtree(tmp, ignore_errors=True)
         current = index_dir / MANIFEST
         if not current.exists() or manifest.generation not in current.read_text(encoding="utf-8", errors="replace"):
             shutil.rmtree(gen, ignore_errors=True)  # never switched to: the partial generation goes
-        raise IndexMissing(f"could not write the index at {index_dir}/ ({exc.strerror or exc}); "
+        raise IndexMissing(f"could not write the index at {index_dir}/ ({getattr(exc, 'strerror', None) or exc}); "
                            f"the previous index is unchanged — free some disk space and run `piaqa index` again") from exc
+    if milvus:
+        from .milvus import clean_milvus
+
+        clean_milvus(gen)
     for old in index_dir.glob("gen-*"):
         if old.name not in (manifest.generation, previous):
             shutil.rmtree(old, ignore_errors=True)
@@ -227,20 +222,25 @@ def write_generation(index_dir: Path, manifest: Manifest, chunks: list[Chunk], v
 
 
 def _write_files(folder: Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray,
-                 bm25_tokens: list[list[str]]) -> None:
-    import faiss
+                 bm25_tokens: list[list[str]], milvus: str | None = None, name: str = "",
+                 previous: Path | None = None) -> None:
+    number = {d.source: i for i, d in enumerate(manifest.documents)}
+    order = sorted(range(len(chunks)), key=lambda i: number[chunks[i].doc])  # stable: document order
+    chunks = [chunks[i] for i in order]
+    flags = np.array([HISTORY * c.history + BLANK * (not (c.selected or c.checked) and is_placeholder(c.value))
+                      for c in chunks], dtype=np.uint8)
+    titles = [encode_titles(t) for t in title_words(chunks)]
+    write_passages(folder, chunks, np.array([number[c.doc] for c in chunks], dtype=np.int32), flags, titles)
+    vectors = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32)[order])
+    np.save(folder / "vectors.npy", vectors)  # kept by the builder in either store: what an update reuses
+    bm25_tokens = [bm25_tokens[i] for i in order]
+    if milvus:
+        from .milvus import write_milvus
 
-    bm25s = bm25s_module()
-    with open(folder / "chunks.jsonl", "w", encoding="utf-8") as f:
-        for chunk in chunks:
-            f.write(json.dumps(chunk_to_dict(chunk), ensure_ascii=False) + "\n")
-    np.save(folder / "vectors.npy", vectors.astype(np.float32))
-    dense = faiss.IndexFlatIP(vectors.shape[1])
-    dense.add(vectors.astype(np.float32))
-    faiss.write_index(dense, str(folder / "dense.faiss"))
-    retriever = bm25s.BM25()
-    retriever.index(bm25_tokens, show_progress=False)  # our own tokens, never bm25s' English tokenizer
-    retriever.save(str(folder / "bm25"))
+        write_milvus(milvus, name, folder, previous, manifest.documents, chunks, vectors, bm25_tokens, titles, flags)
+    else:
+        write_dense(folder, vectors)
+        write_bm25(folder / "bm25", bm25_tokens)
     (folder / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")  # for recovery
     for path in folder.rglob("*"):
         if path.is_file():

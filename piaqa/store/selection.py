@@ -1,0 +1,78 @@
+"""Which passages a query may return, as the stores take it: the documents a filter leaves, as ranges
+of passage positions (a document's passages are contiguous), and whether change-log passages count."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the question and its filters leave: `docs` the file names allowed (None: every document),
+    `current_only` to leave out change-log passages and the documents in `superseded`."""
+
+    docs: frozenset[str] | None = None
+    current_only: bool = False
+    superseded: frozenset[str] = frozenset()
+
+    def allowed_docs(self, every: tuple[str, ...]) -> list[str] | None:
+        """The documents allowed, in manifest order; None when that is all of them."""
+        dropped = self.superseded if self.current_only else frozenset()
+        if self.docs is None and not dropped:
+            return None
+        return [d for d in every if (self.docs is None or d in self.docs) and d not in dropped]
+
+
+@dataclass(frozen=True)
+class Picked:
+    """A Selection in positions: `ranges` an (m, 2) array of [start, end) rows in position order, or
+    None for all `size` passages; `flags` (per passage, bit 0 = change log) when change-log passages go."""
+
+    size: int
+    ranges: np.ndarray | None
+    flags: np.ndarray | None = None
+
+    @property
+    def count(self) -> int:
+        return self.size if self.ranges is None else int((self.ranges[:, 1] - self.ranges[:, 0]).sum())
+
+    def mask(self) -> np.ndarray:
+        """(size,) bool: the passages in the ranges."""
+        if self.ranges is None:
+            return np.ones(self.size, dtype=bool)
+        marks = np.zeros(self.size + 1, dtype=np.int32)
+        np.add.at(marks, self.ranges[:, 0], 1)
+        np.add.at(marks, self.ranges[:, 1], -1)
+        return np.cumsum(marks[:-1]) > 0
+
+    def positions(self) -> np.ndarray:
+        """The positions in the ranges, ascending (all of them when ranges is None)."""
+        if self.ranges is None:
+            return np.arange(self.size)
+        return np.concatenate([np.arange(a, b) for a, b in self.ranges]) if len(self.ranges) else np.zeros(0, int)
+
+    def current(self, positions: np.ndarray) -> np.ndarray:
+        """Those of `positions` that are not change-log passages (all when change logs count)."""
+        return positions if self.flags is None else positions[(self.flags[positions] & 1) == 0]
+
+
+def ranges_of(starts: np.ndarray, ends: np.ndarray, numbers: list[int]) -> np.ndarray:
+    """(m, 2) [start, end) rows for documents by number, adjacent ones merged, empty ones dropped."""
+    rows = [(int(starts[n]), int(ends[n])) for n in sorted(numbers) if ends[n] > starts[n]]
+    merged: list[list[int]] = []
+    for a, b in rows:
+        if merged and merged[-1][1] == a:
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    return np.array(merged, dtype=np.int64).reshape(-1, 2)
+
+
+def top_k(positions: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
+    """The positions of the k highest scores, best first (ties by position)."""
+    if len(positions) > k:
+        keep = np.argpartition(-scores, k - 1)[:k]
+        positions, scores = positions[keep], scores[keep]
+    order = np.lexsort((positions, -scores))
+    return positions[order]
