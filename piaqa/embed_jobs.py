@@ -140,7 +140,7 @@ def embed_jobs(jobs: list[Job], settings: Settings, embedder: Embedder, cache: E
     elif workers > 1 and len(todo) > 1:
         results = _in_processes(todo, settings, workers)
     else:
-        results, progress = _here(todo, embedder, progress), None
+        results, progress = _here(todo, embedder, progress if todo else None), None
     for key, vectors in (progress(results, len(todo), "embed") if progress and todo else results):
         cache.put(key, vectors)
         out[key] = vectors

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -41,10 +42,29 @@ def client(uri: str):
     except ImportError as exc:
         raise IndexMissing('the Milvus store needs pymilvus (and milvus-lite for a file): '
                            'pip install -e ".[milvus]"') from exc
+    logging.getLogger("grpc._server").setLevel(logging.CRITICAL)  # Milvus Lite: "AllocTimestamp not implemented"
     try:
         return MilvusClient(uri)
     except Exception as exc:  # pymilvus raises its own MilvusException, or a connection error
         raise IndexMissing(f"cannot reach Milvus at {uri} ({exc}): start it, or set PIAQA_STORE=local") from exc
+
+
+def literal(value) -> str:
+    """A value as a Milvus expression literal: text double-quoted with JSON escapes (a file name cannot
+    break out of its string), whole numbers as digits, lists of either in brackets. (Milvus Lite takes
+    no filter templates.)"""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return "[" + ", ".join(literal(v) for v in value) + "]"
+
+
+def expr(template: str, **params) -> str:
+    """`template` with {name} replaced by literal(params[name])."""
+    return template.format(**{k: literal(v) for k, v in params.items()})
 
 
 def _gen_number(generation: str) -> int:
@@ -127,11 +147,11 @@ def clean_milvus(folder: Path) -> None:
     meta = json.loads((folder / META).read_text(encoding="utf-8"))
     milvus = client(meta["uri"])
     gen = meta["gen"]
-    milvus.delete(COLLECTION, filter="gen > {g}", filter_params={"g": gen})
+    milvus.delete(COLLECTION, filter=expr("gen > {g}", g=gen))
     if meta["replaced"]:
-        milvus.delete(COLLECTION, filter="doc in {d} and gen < {g}", filter_params={"d": meta["replaced"], "g": gen})
+        milvus.delete(COLLECTION, filter=expr("doc in {d} and gen < {g}", d=meta["replaced"], g=gen))
     if meta["removed"]:
-        milvus.delete(COLLECTION, filter="doc in {d}", filter_params={"d": meta["removed"]})
+        milvus.delete(COLLECTION, filter=expr("doc in {d}", d=meta["removed"]))
     milvus.flush(COLLECTION)
 
 
@@ -158,22 +178,20 @@ class MilvusStore:
         return cls(client(uri), meta, TermStats.load(folder / TERMS), sources)
 
     def __len__(self) -> int:
-        rows = self.milvus.query(COLLECTION, filter="gen <= {g}", output_fields=["count(*)"],
-                                 filter_params={"g": self.gen})
+        rows = self.milvus.query(COLLECTION, filter=expr("gen <= {g}", g=self.gen), output_fields=["count(*)"])
         return int(rows[0]["count(*)"])
 
     def knows(self, term: str) -> bool:
         return bool(self.stats.df.get(term))
 
-    def _filter(self, selection: Selection) -> tuple[str, dict]:
-        parts, params = ["gen <= {g}"], {"g": self.gen}
+    def _filter(self, selection: Selection) -> str:
+        parts = [expr("gen <= {g}", g=self.gen)]
         allowed = selection.allowed_docs(self.sources)
         if allowed is not None:
-            parts.append("doc in {docs}")
-            params["docs"] = allowed
+            parts.append(expr("doc in {docs}", docs=allowed))
         if selection.current_only:
             parts.append("history == false")
-        return " and ".join(parts), params
+        return " and ".join(parts)
 
     def _fields(self, entity: dict) -> Fields:
         pos = self.number.get(entity["doc"], len(self.number)) * 1_000_000 + int(entity["seq"])
@@ -186,42 +204,46 @@ class MilvusStore:
         """As LocalStore.candidates: hybrid search in Milvus, fused by its RRFRanker."""
         from pymilvus import AnnSearchRequest, RRFRanker
 
-        expr, params = self._filter(selection)
+        where = self._filter(selection)
         sparse = self.stats.query_vector(terms)
         dense_param = {"metric_type": "IP"}
         if not sparse:
-            hits = self.milvus.search(COLLECTION, [vector.tolist()], anns_field="dense", limit=depth, filter=expr,
-                                      filter_params=params, output_fields=FIELDS, search_params=dense_param)[0]
+            hits = self.milvus.search(COLLECTION, [vector.tolist()], anns_field="dense", limit=depth, filter=where,
+                                      output_fields=FIELDS, search_params=dense_param)[0]
             return [(self._fields(h["entity"]), 1.0 / (rrf_k + rank)) for rank, h in enumerate(hits, start=1)]
-        requests = [AnnSearchRequest([vector.tolist()], "dense", dense_param, limit=depth, expr=expr, expr_params=params),
-                    AnnSearchRequest([sparse], "sparse", {"metric_type": "IP"}, limit=depth, expr=expr,
-                                     expr_params=params)]
+        requests = [AnnSearchRequest([vector.tolist()], "dense", dense_param, limit=depth, expr=where),
+                    AnnSearchRequest([sparse], "sparse", {"metric_type": "IP"}, limit=depth, expr=where)]
         hits = self.milvus.hybrid_search(COLLECTION, requests, RRFRanker(rrf_k), limit=2 * depth,
                                          output_fields=FIELDS)[0]
         return [(self._fields(h["entity"]), float(h["distance"])) for h in hits]
 
-    def _chunks(self, expr: str, params: dict) -> list[tuple[int, Chunk]]:
-        rows = self.milvus.query(COLLECTION, filter=f"gen <= {{g}} and {expr}", filter_params={"g": self.gen, **params},
+    def _chunks(self, template: str, **params) -> list[tuple[int, Chunk]]:
+        rows = self.milvus.query(COLLECTION, filter=expr("gen <= {g} and " + template, g=self.gen, **params),
                                  output_fields=["cid", "doc", "seq", "chunk"], limit=16_384)
         return [(self.number.get(r["doc"], 0) * 1_000_000 + int(r["seq"]), chunk_from_dict(json.loads(r["chunk"])))
                 for r in rows]
 
     def chunks(self, refs: list[Fields]) -> list[Chunk]:
-        found = {c.id: c for _, c in self._chunks("cid in {ids}", {"ids": [f.id for f in refs]})}
+        found = {c.id: c for _, c in self._chunks("cid in {ids}", ids=[f.id for f in refs])}
         return [found[f.id] for f in refs]
 
     def chunk(self, chunk_id: str) -> Chunk | None:
-        found = self._chunks("cid == {id}", {"id": chunk_id})
+        found = self._chunks("cid == {id}", id=chunk_id)
         return found[0][1] if found else None
 
     def of_document(self, source: str) -> list[Chunk]:
+        """All passages of one document, in source order (the last 32 documents read are kept)."""
+        return list(self._document(source))
+
+    @lru_cache(maxsize=32)
+    def _document(self, source: str) -> tuple[Chunk, ...]:
         out: list[tuple[int, Chunk]] = []
         for start in range(0, 1 << 30, 16_000):
-            part = self._chunks("doc == {d} and seq >= {a} and seq < {b}", {"d": source, "a": start, "b": start + 16_000})
+            part = self._chunks("doc == {d} and seq >= {a} and seq < {b}", d=source, a=start, b=start + 16_000)
             out += part
             if len(part) < 16_000:
                 break
-        return [c for _, c in sorted(out, key=lambda pc: pc[0])]
+        return tuple(c for _, c in sorted(out, key=lambda pc: pc[0]))
 
     def __iter__(self):
         for source in self.sources:
