@@ -26,7 +26,7 @@ from .titles import PATH_NUMBER, path_overlap
 from .tokenize import tokens
 
 log = logging.getLogger(__name__)
-CANDIDATES = 200  # passages each ranking brings up for fusion and boosts (a boost lifts a passage ~20 ranks at most)
+CANDIDATES = 200  # passages each ranking brings up for fusion and boosts (measured: 100 loses 2 dev answers, 200 loses none)
 
 
 MAX_K = 100  # passages a search returns at most

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..errors import PiaqaError
+from ..errors import PiaqaError, QueryError
 
 log = logging.getLogger("piaqa")
 
@@ -183,6 +183,16 @@ def cmd_bench(args) -> int:
         raise PiaqaError("the index holds no organisation; run `piaqa index` first")
     if args.cli:
         print(cli_bench(orgs).text())
+        return 0
+    if args.scale:
+        from ..bench_scale import SIZES, scale_bench, table
+
+        sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+        if not sizes or any(s not in SIZES for s in sizes):
+            raise QueryError(f"--sizes takes {', '.join(SIZES)} (comma-separated), got {args.sizes!r}")
+        rows = scale_bench(settings, sizes, [s.strip() for s in args.stores.split(",") if s.strip()], Path(args.workdir))
+        (Path(args.workdir) / "results.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(table(rows))
         return 0
     report = bench(orgs, users=args.users, seconds=args.seconds, url=args.url)
     print(report.text())

@@ -130,6 +130,11 @@ def build_parser(json_errors: bool = False) -> argparse.ArgumentParser:
     p.add_argument("--url", help="a running app (default: start one on a free port with this environment)")
     p.add_argument("--cli", action="store_true", help="instead: time `piaqa ask` cold, and warm through "
                    "`piaqa serve` (started on a free port)")
+    p.add_argument("--scale", action="store_true", help="instead: search and ask on synthetic corpora of national "
+                   "size (the indexed sample replicated, organisations renamed; see the README)")
+    p.add_argument("--sizes", default="1k,13k,134k,1.3M", help="with --scale: which sizes (default all four)")
+    p.add_argument("--stores", default="local", help="with --scale: local, milvus-lite, or both (comma-separated)")
+    p.add_argument("--workdir", default="bench-scale", help="with --scale: where the synthetic indexes are written")
     p.set_defaults(func=cmd_bench)
     p = sub.add_parser("eval", help="score the dev questions against naive baselines; latency; build time")
     p.add_argument("--qa", default="../shared/eval/qa_dev.jsonl", help="the questions (JSONL, with the scorer "

@@ -36,7 +36,10 @@ MAX_TEXT = 65_535
 BATCH = 2_000
 
 
+@lru_cache(maxsize=8)
 def client(uri: str):
+    """One MilvusClient per URI and process (each holds a gRPC channel; a new one per call would be
+    refused by the server as "too many pings")."""
     try:
         from pymilvus import MilvusClient
     except ImportError as exc:

@@ -53,6 +53,7 @@ def encode_titles(titles: Sequence[Sequence[str]]) -> str:
     return TITLE_SEP.join(WORD_SEP.join(words) for words in titles)
 
 
+@lru_cache(maxsize=65536)
 def decode_titles(text: str) -> tuple[frozenset[str], ...]:
     return tuple(frozenset(t.split(WORD_SEP)) if t else frozenset() for t in text.split(TITLE_SEP)) if text else ()
 
@@ -112,9 +113,9 @@ class PassageStore:
         rows = {r[0]: r for r in self._rows(
             "SELECT pos, id, doc, key, section, org, affair, titles FROM passages WHERE pos IN ({})", positions)}
         out = []
-        for p in positions:
+        flags = np.asarray(self.flags[np.asarray(positions, dtype=np.int64)]).tolist() if len(positions) else []
+        for p, flag in zip(positions, flags):
             pos, id_, doc, key, section, org, affair, titles = rows[int(p)]
-            flag = int(self.flags[pos])
             out.append(Fields(pos, id_, doc, key, section, org, affair, decode_titles(titles),
                               bool(flag & HISTORY), bool(flag & BLANK)))
         return out
