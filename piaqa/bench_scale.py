@@ -47,7 +47,7 @@ def copy_name(org: str, copy: int) -> str:
 def build_synthetic(settings: Settings, copies: int, out: Path, store: str = "local") -> dict:
     """Write a synthetic index of `copies` copies of the index in settings.index_dir into `out`.
     Returns {passages, documents, organisations, build_s, disk_mb}."""
-    from .store import DocEntry, Manifest, read_generation, read_manifest, write_generation
+    from .store import Manifest, read_generation, read_manifest, write_generation
     from .store.open import milvus_uri
     from .tokenize import tokens
 

@@ -112,17 +112,23 @@ class Vocabulary:
                    tuple(sorted({len(a) for a in wide})), fragments)
 
     def named_orgs(self, low: str) -> tuple[str, ...]:
-        """The organisations a normalised question names by any alias (ASCII ones as whole words)."""
-        found: set[str] = set()
+        """The organisations a normalised question names by any alias (ASCII ones as whole words). A name
+        inside a longer one the question names is not named (北大市 in 西南北大市)."""
+        spans: list[tuple[int, int, tuple[str, ...]]] = []
         for length in self.lengths:
             for i in range(len(low) - length + 1):
-                found.update(self.by_alias.get(low[i:i + length], ()))
+                if found := self.by_alias.get(low[i:i + length]):
+                    spans.append((i, i + length, found))
         for m in re.finditer(r"[a-z0-9]+(?:[ -][a-z0-9]+)*", low):
             words = re.split(r"([ -])", m.group(0))
+            starts = [m.start() + sum(map(len, words[:i])) for i in range(len(words) + 1)]
             for i in range(0, len(words), 2):
                 for j in range(i, min(len(words), i + 8), 2):  # names of up to four words
-                    found.update(self.by_alias.get("".join(words[i:j + 1]), ()))
-        return tuple(o for o in self.orgs if o in found)
+                    if found := self.by_alias.get("".join(words[i:j + 1])):
+                        spans.append((starts[i], starts[j + 1], found))
+        named = {o for a, b, found in spans
+                 if not any(c <= a and b <= d and (c, d) != (a, b) for c, d, _ in spans) for o in found}
+        return tuple(o for o in self.orgs if o in named)
 
 
 NO_VOCABULARY = Vocabulary((), (), {}, {}, (), frozenset())
