@@ -81,6 +81,7 @@ class Index:
         self.vocab = Vocabulary.of(self.orgs, self.affairs)
         # an earlier version of a re-published assessment counts as history, like its change log
         self.superseded_by = superseded(documents)
+        self._past = frozenset(self.superseded_by)
         self._undated = undated_versions(documents)
         self._by_org: dict[str, set[str]] = {}
         self._by_affair: dict[str, set[str]] = {}
@@ -120,7 +121,7 @@ class Index:
 
     def past_documents(self, as_of: tuple[int, int, int] | None = None) -> frozenset[str]:
         """The documents superseded by a later version — as the index stood on `as_of`, when given."""
-        return frozenset(superseded(self.published_by(as_of)) if as_of else self.superseded_by)
+        return frozenset(superseded(self.published_by(as_of))) if as_of else self._past
 
     def version_note(self, doc: str, as_of: str | None = None) -> str | None:
         """Which version of its assessment a document is, when the index holds more than one (or the day

@@ -25,7 +25,15 @@ def chunk_titles(chunk: Chunk) -> list[str]:
 def title_words(chunks: list[Chunk]) -> list[list[list[str]]]:
     """Each chunk's titles as words (numbering stripped); each distinct title tokenized once."""
     seen: dict[str, list[str]] = {}
-    return [[seen.setdefault(t, tokens(PATH_NUMBER.sub("", t))) for t in chunk_titles(c)] for c in chunks]
+    out = []
+    for c in chunks:
+        words = []
+        for t in chunk_titles(c):
+            if t not in seen:
+                seen[t] = tokens(PATH_NUMBER.sub("", t))
+            words.append(seen[t])
+        out.append(words)
+    return out
 
 
 def path_overlap(query_tokens: set[str], titles) -> float:

@@ -112,3 +112,14 @@ def test_thousands_of_organisations_are_told_apart_by_dict_look_ups():
     assert analyse("共済の委託先は？", vocab).orgs == ("地方職員共済組合",)
     assert unknown_organisation("札幌市の委託先は？", vocab) == "札幌市"
     assert unknown_organisation("大分市の委託先は？", vocab) is None
+
+
+def test_max_score_over_the_whole_corpus_is_the_exact_top_k(tmp_path):
+    rng = np.random.default_rng(3)
+    tokens = [["事務", "情報"] + [str(w) for w in rng.choice(WORDS, size=int(rng.integers(1, 6)))] for _ in range(3000)]
+    write_bm25(tmp_path / "bm25", tokens)  # 事務 and 情報 are in every passage: common, scored last
+    lexical = Lexical(tmp_path / "bm25")
+    full = bm25s_module().BM25.load(str(tmp_path / "bm25")).get_scores(["事務", "情報", "再委託", "消去"])
+    found = lexical.top(["事務", "情報", "再委託", "消去"], Picked(3000, None), 50)
+    assert lexical._max_score(["事務", "情報", "再委託", "消去"], Picked(3000, None), 50) is not None  # the bound held
+    assert np.allclose(full[found], np.sort(full)[::-1][:50], rtol=1e-5)

@@ -16,6 +16,7 @@ from .selection import Picked, top_k
 
 log = logging.getLogger(__name__)
 MAX_RANGES = 256  # more ranges than this: filter the token's postings with a mask instead
+COMMON = 0.25  # a token in more than this share of the passages is scored last (MaxScore)
 
 
 def bm25s_module():
@@ -40,15 +41,18 @@ class Lexical:
         self.vocab: dict[str, int] = model.vocab_dict
         self.data, self.indices, self.indptr = (model.scores[k] for k in ("data", "indices", "indptr"))
         self.size = int(model.scores["num_docs"])
+        self._dense_columns: dict[int, np.ndarray] = {}
 
     def postings(self, terms: list[str], picked: Picked) -> tuple[np.ndarray, np.ndarray]:
         """(positions, BM25 scores) of the picked passages that hold any of the terms, unsorted."""
         columns = [self.vocab[t] for t in terms if t in self.vocab]
+        spans = [(int(self.indptr[c]), int(self.indptr[c + 1])) for c in columns]
+        if picked.ranges is None and sum(b - a for a, b in spans) > self.size // 8:
+            return self._dense_sum(spans)  # most of the corpus: one array, no sort, no concatenation
         parts_pos, parts_score = [], []
         ranges = picked.ranges
         mask = picked.mask() if ranges is not None and len(ranges) > MAX_RANGES else None
-        for col in columns:
-            start, end = int(self.indptr[col]), int(self.indptr[col + 1])
+        for start, end in spans:
             idx = self.indices[start:end]
             if ranges is None:
                 parts_pos.append(np.asarray(idx))
@@ -67,18 +71,59 @@ class Lexical:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         positions = np.concatenate(parts_pos).astype(np.int64)
         scores = np.concatenate(parts_score).astype(np.float32)
-        if len(positions) > self.size // 8:  # most of the corpus: one dense sum beats sorting the postings
-            total = np.bincount(positions, weights=scores, minlength=self.size)
-            unique = np.flatnonzero(total)
-            return unique, total[unique].astype(np.float32)
         unique, inverse = np.unique(positions, return_inverse=True)
         return unique, np.bincount(inverse, weights=scores).astype(np.float32)
 
+    def _dense_sum(self, spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+        total = np.zeros(self.size, dtype=np.float32)
+        for start, end in spans:  # a token's postings name each passage once: a plain scatter-add is exact
+            total[self.indices[start:end]] += self.data[start:end]
+        positions = np.flatnonzero(total)
+        return positions, total[positions]
+
     def top(self, terms: list[str], picked: Picked, k: int) -> np.ndarray:
         """Positions of the k best-scoring picked passages with a score above 0, best first."""
+        found = self._max_score(terms, picked, k) if picked.ranges is None else None
+        if found is not None:
+            return found
         positions, scores = self.postings(terms, picked)
+        return self._best(positions, scores, picked, k)
+
+    @staticmethod
+    def _best(positions: np.ndarray, scores: np.ndarray, picked: Picked, k: int) -> np.ndarray:
         if picked.flags is not None and len(positions):
             keep = (picked.flags[positions] & 1) == 0
             positions, scores = positions[keep], scores[keep]
         keep = scores > 0
         return top_k(positions[keep], scores[keep], k)
+
+    def _column(self, column: int, start: int, end: int) -> np.ndarray:
+        """A common token's weights for every passage, as one dense array (kept: few tokens are common,
+        and each costs 4 bytes a passage)."""
+        found = self._dense_columns.get(column)
+        if found is None:
+            found = np.zeros(self.size, dtype=np.float32)
+            found[self.indices[start:end]] = self.data[start:end]
+            self._dense_columns[column] = found
+        return found
+
+    def _max_score(self, terms: list[str], picked: Picked, k: int) -> np.ndarray | None:
+        """The exact top k over the whole corpus without reading every posting (MaxScore): tokens in more
+        than COMMON of the passages (事務, 情報 — the context every passage starts with) are scored only
+        for the passages the rarer tokens bring up; a passage with none of those scores at most the
+        common tokens' largest weights added, so when the k-th score found beats that bound the result is
+        exact. None when it does not (or nothing is common): the caller reads every posting."""
+        columns = [self.vocab[t] for t in terms if t in self.vocab]
+        spans = {c: (int(self.indptr[c]), int(self.indptr[c + 1])) for c in columns}
+        common = [c for c in columns if spans[c][1] - spans[c][0] > self.size * COMMON]
+        rare = [c for c in columns if c not in common]
+        if not common or not rare:
+            return None
+        positions, scores = self.postings([t for t in terms if t in self.vocab and self.vocab[t] in rare], picked)
+        for c in common:
+            scores += self._column(c, *spans[c])[positions]
+        best = self._best(positions, scores, picked, k)
+        bound = sum(float(np.max(self.data[spans[c][0]:spans[c][1]])) for c in common)
+        if len(best) < k or float(scores[np.searchsorted(positions, best[-1])]) <= bound:
+            return None
+        return best

@@ -17,11 +17,14 @@ class Selection:
     superseded: frozenset[str] = frozenset()
 
     def allowed_docs(self, every: tuple[str, ...]) -> list[str] | None:
-        """The documents allowed, in manifest order; None when that is all of them."""
+        """The documents allowed (sorted, as the manifest orders them); None when that is all of them.
+        Costs what the selection holds, not what the index holds (unless superseded ones are dropped
+        from all)."""
         dropped = self.superseded if self.current_only else frozenset()
         if self.docs is None and not dropped:
             return None
-        return [d for d in every if (self.docs is None or d in self.docs) and d not in dropped]
+        return sorted((self.docs if self.docs is not None else every) if not dropped else
+                      (d for d in (self.docs if self.docs is not None else every) if d not in dropped))
 
 
 @dataclass(frozen=True)
