@@ -78,8 +78,13 @@ def build_synthetic(settings: Settings, copies: int, out: Path, store: str = "lo
         shutil.rmtree(old) if old.is_dir() else old.unlink()
     synthetic = Manifest(manifest.format, "gen-000001", manifest.model, tuple(docs))
     order = sorted(range(len(all_chunks)), key=lambda i: all_chunks[i].doc)
+    uri = milvus_uri(settings.with_(index_dir=out, store=store))
     write_generation(out, synthetic, [all_chunks[i] for i in order], np.vstack(parts)[order],
-                     [all_tokens[i] for i in order], milvus=milvus_uri(settings.with_(index_dir=out, store=store)))
+                     [all_tokens[i] for i in order], milvus=uri)
+    if uri:
+        from .store.milvus import release
+
+        release(uri)  # the measuring process opens it
     disk = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     return {"passages": len(all_chunks), "documents": len(docs), "organisations": len(orgs) * copies,
             "build_s": round(time.perf_counter() - started, 1), "disk_mb": round(disk / 2**20)}

@@ -36,6 +36,9 @@ MAX_TEXT = 65_535
 BATCH = 2_000
 
 
+_open: dict[str, object] = {}
+
+
 @lru_cache(maxsize=8)
 def client(uri: str):
     """One MilvusClient per URI and process (each holds a gRPC channel; a new one per call would be
@@ -47,9 +50,24 @@ def client(uri: str):
                            'pip install -e ".[milvus]"') from exc
     logging.getLogger("grpc._server").setLevel(logging.CRITICAL)  # Milvus Lite: "AllocTimestamp not implemented"
     try:
-        return MilvusClient(uri)
+        _open[uri] = MilvusClient(uri)
+        return _open[uri]
     except Exception as exc:  # pymilvus raises its own MilvusException, or a connection error
+        if not uri.startswith(("http://", "https://")):
+            raise IndexMissing(f"cannot open Milvus Lite at {uri} ({exc}): Milvus Lite opens a file in one process "
+                               "at a time — stop the other piaqa using it, or use a Milvus server") from exc
         raise IndexMissing(f"cannot reach Milvus at {uri} ({exc}): start it, or set PIAQA_STORE=local") from exc
+
+
+def release(uri: str) -> None:
+    """Close this process's client for `uri` (Milvus Lite: so that another process may open the file)."""
+    if uri in _open:
+        _open.pop(uri).close()
+        client.cache_clear()
+    if not uri.startswith(("http://", "https://")):
+        from milvus_lite.server_manager import server_manager_instance  # the embedded server holds the file
+
+        server_manager_instance.release_server(uri)
 
 
 def literal(value) -> str:
@@ -227,7 +245,10 @@ class MilvusStore:
                 for r in rows]
 
     def chunks(self, refs: list[Fields]) -> list[Chunk]:
-        found = {c.id: c for _, c in self._chunks("cid in {ids}", ids=[f.id for f in refs])}
+        """The passages shown, by primary key (the generation that wrote each document's rows + its id)."""
+        keys = [f"{self.meta['docs'][f.doc][0]}:{f.id}" for f in refs]
+        rows = self.milvus.get(COLLECTION, ids=keys, output_fields=["cid", "chunk"]) if keys else []
+        found = {r["cid"]: chunk_from_dict(json.loads(r["chunk"])) for r in rows}
         return [found[f.id] for f in refs]
 
     def chunk(self, chunk_id: str) -> Chunk | None:
