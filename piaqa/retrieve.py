@@ -16,7 +16,8 @@ from pathlib import Path
 from .embed import Embedder
 from .errors import QueryError
 from .models import Chunk, Hit
-from .query import Query, Vocabulary, analyse
+from .orgs import Vocabulary
+from .query import Query, analyse
 from .ranking import ranked, section_refs
 from .settings import Settings
 from .store import DocEntry, read_manifest, superseded, undated_versions

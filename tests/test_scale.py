@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from piaqa.models import Chunk
-from piaqa.query import Vocabulary, analyse, unknown_organisation
+from piaqa.orgs import Vocabulary, unknown_organisation
+from piaqa.query import analyse
 from piaqa.store.dense import FLAT_MAX, Dense, build_dense, write_dense
 from piaqa.store.lexical import Lexical, bm25s_module, write_bm25
 from piaqa.store.passages import BLANK, HISTORY, PassageStore, encode_titles, write_passages

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..models import Chunk, Hit
-from ..query import Query, analyse, unknown_organisation
+from ..orgs import unknown_organisation
+from ..query import Query, analyse
 from ..retrieve import check_k, checked_question
 from ..forms import printed_by
 from ..schema import FormItem, by_key, label_core
