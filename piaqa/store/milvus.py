@@ -189,13 +189,10 @@ class MilvusStore:
 
     @classmethod
     def open(cls, uri: str, folder: Path, sources: tuple[str, ...]) -> "MilvusStore":
-        if not (folder / META).exists():
-            raise IndexMissing(f"the index at {folder.parent}/ was not built for Milvus: run `piaqa index --rebuild` "
-                               "with the same PIAQA_STORE")
         meta = json.loads((folder / META).read_text(encoding="utf-8"))
         if meta["uri"] != uri:
             raise IndexMissing(f"the index at {folder.parent}/ was built in {meta['uri']}, not {uri}: "
-                               "set PIAQA_STORE to it, or run `piaqa index --rebuild`")
+                               "set PIAQA_STORE to it, or run `piaqa index` to move it")
         return cls(client(uri), meta, TermStats.load(folder / TERMS), sources)
 
     def __len__(self) -> int:

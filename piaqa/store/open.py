@@ -49,6 +49,10 @@ def open_store(settings: Settings, manifest: Manifest):
     uri = milvus_uri(settings)
     folder = settings.index_dir / manifest.generation
     sources = tuple(d.source for d in manifest.documents)
+    if not searchable(folder, uri):
+        raise IndexMissing(f"the index at {settings.index_dir}/ was written for another store than "
+                           f"PIAQA_STORE={settings.store or 'local'}: run `piaqa index` with this PIAQA_STORE "
+                           "(it moves the index there without re-embedding)")
     if uri is None:
         from .local import LocalStore
 
