@@ -174,7 +174,7 @@ def scale_bench(settings: Settings, sizes: list[str], stores: list[str], workdir
                                     env=env, capture_output=True, text=True, check=False)
             if result.returncode:
                 raise RuntimeError(f"measuring {folder} failed: {result.stderr[-2000:]}")
-            row = {"size": size, **built, **json.loads(result.stdout.strip().splitlines()[-1])}
+            row = {"size": size, **built, **json.loads(result.stdout.strip().splitlines()[-1]), "store": store}
             log.info("%s", row)
             rows.append(row)
     return rows

@@ -65,7 +65,8 @@ def cmd_index(args) -> int:
         print(f"piaqa: {'warning: ' if level == 'warning' else ''}{text}", file=sys.stderr)
     print(f"index {settings.index_dir}: {report.chunks} chunks; added {len(report.added)}, updated "
           f"{len(report.updated)}, unchanged {len(report.unchanged)}, removed {len(report.removed)}"
-          + ("" if report.wrote else " (nothing to do)"))
+          + ("" if report.wrote else " (nothing to do)")
+          + ("" if settings.store in ("", "local") else f"; searched in {settings.store}"))
     return EXIT_FAILED if report.failed else 0
 
 
