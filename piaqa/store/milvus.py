@@ -97,9 +97,9 @@ def _create(milvus, dim: int, lite: bool) -> None:
 
     schema = milvus.create_schema(auto_id=False, enable_dynamic_field=False)
     schema.add_field("pk", DataType.VARCHAR, is_primary=True, max_length=1024)
-    for name in ("cid", "doc", "key", "section", "org", "affair", "form"):
-        schema.add_field(name, DataType.VARCHAR, max_length=1024)
-    schema.add_field("titles", DataType.VARCHAR, max_length=4096)
+    for name in ("cid", "doc", "key", "section", "org", "affair", "form"):  # lengths in bytes (UTF-8)
+        schema.add_field(name, DataType.VARCHAR, max_length=4096)
+    schema.add_field("titles", DataType.VARCHAR, max_length=16384)
     schema.add_field("chunk", DataType.VARCHAR, max_length=MAX_TEXT)
     for name in ("seq", "gen"):
         schema.add_field(name, DataType.INT64)
@@ -120,8 +120,8 @@ def _row(chunk: Chunk, seq: int, gen: int, vector: np.ndarray, sparse: dict[int,
          flags: int) -> dict:
     text = json.dumps(chunk_to_dict(chunk), ensure_ascii=False)
     if len(text.encode("utf-8")) > MAX_TEXT:
-        raise IndexMissing(f"{chunk.doc}: a passage of {len(text):,} characters is too long for the Milvus store; "
-                           "lower PIAQA_CHUNK_CHARS or use the local store")
+        raise IndexMissing(f"{chunk.doc}: a passage of {len(text):,} characters is too long for the Milvus store "
+                           f"({MAX_TEXT:,} bytes a row); use the local store for this document")
     return {"pk": f"{gen}:{chunk.id}", "cid": chunk.id, "doc": chunk.doc, "key": chunk.key or "",
             "section": chunk.section[:1000], "org": chunk.org or "", "affair": chunk.affair or "",
             "form": chunk.form or "", "titles": titles[:4000], "chunk": text, "seq": seq, "gen": gen,

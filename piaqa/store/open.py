@@ -1,7 +1,7 @@
 """Which store an index is searched in, from settings.store:
 
     local                  the generation folder on this machine (default)
-    milvus-lite            Milvus Lite, in the file index/milvus.db (pip install "piaqa[milvus]")
+    milvus-lite            Milvus Lite, in the folder index/milvus.db (pip install "piaqa[milvus]")
     milvus-lite:PATH       Milvus Lite in another file
     milvus://HOST:PORT     a Milvus standalone server or cluster (PIAQA_STORE=milvus://host:19530)
 
