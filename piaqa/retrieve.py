@@ -165,7 +165,7 @@ class Index:
 
     def document_text(self, doc: str, history: bool = False) -> str:
         """The raw text the index holds for a document: its current body, or with its change log too."""
-        return "\\n".join(c.text for c in self.chunks_of(doc) if history or not c.history)
+        return "\n".join(c.text for c in self.chunks_of(doc) if history or not c.history)
 
     def selection(self, query: Query, filters: Filters) -> Selection:
         """The documents a question may be answered from (doc-level: no walk over passages)."""

@@ -135,3 +135,11 @@ class TestStandardRetrieverContract(RetrieversIntegrationTests):
     @property
     def retriever_query_example(self) -> str:
         return "委託先は？"
+
+
+def test_a_documents_text_is_its_passages_one_per_line(index):
+    doc = DOCS["oita_juki"]
+    passages = index.chunks_of(doc)
+    assert index.document_text(doc) == "\n".join(c.text for c in passages if not c.history)
+    assert index.document_text(doc, history=True) == "\n".join(c.text for c in passages)
+    assert index.document_text(doc).count("\n") >= len([c for c in passages if not c.history]) - 1
