@@ -13,7 +13,6 @@ from .errors import ModelError
 from .settings import DEFAULT_MODEL, E5_PROMPTS, Settings
 
 log = logging.getLogger(__name__)
-PROGRESS_BATCHES = 4  # batches embedded between two progress updates
 
 
 class Embedder:
@@ -59,18 +58,14 @@ class Embedder:
         get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         return int(get())
 
-    def encode_documents(self, texts: Sequence[str], progress=None) -> np.ndarray:
-        """(n, d) float32, normalised. `progress`, when given, is called as `progress(groups, count, "embed")`
-        and must yield the groups it is given (a tqdm or a Gradio progress): the texts are embedded a few
-        batches at a time, so progress moves while the model works."""
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, d) float32, normalised. (Progress per group of batches, and per document, is embed_jobs.py's.)"""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        step = self.settings.batch_size * PROGRESS_BATCHES
-        groups = [list(texts[i:i + step]) for i in range(0, len(texts), step)]
-        parts = [self.model.encode_document(group, batch_size=self.settings.batch_size, normalize_embeddings=True,
-                                            show_progress_bar=False, convert_to_numpy=True)
-                 for group in (progress(groups, len(groups), "embed") if callable(progress) else groups)]
-        return np.asarray(np.concatenate(parts), dtype=np.float32)
+        vectors = self.model.encode_document(list(texts), batch_size=self.settings.batch_size,
+                                             normalize_embeddings=True, show_progress_bar=False,
+                                             convert_to_numpy=True)
+        return np.asarray(vectors, dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:
         """(d,) float32, normalised."""

@@ -24,6 +24,7 @@ from .settings import Settings
 
 log = logging.getLogger(__name__)
 CACHE = ".embeddings"
+PROGRESS_BATCHES = 4  # batches embedded between two progress updates
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,6 @@ def _on_ray(jobs: list[Job], settings: Settings, workers: int, address: str) -> 
 def _here(jobs: list[Job], embedder: Embedder, progress) -> Iterator[tuple[str, np.ndarray]]:
     """In this process, a few batches at a time (progress moves per group, as the app shows it); each
     document is yielded when its last group is done."""
-    from .embed import PROGRESS_BATCHES
-
     step = embedder.settings.batch_size * PROGRESS_BATCHES
     groups = [(job, job.texts[i:i + step], i + step >= len(job.texts)) for job in jobs
               for i in range(0, len(job.texts), step)]

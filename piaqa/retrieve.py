@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 
@@ -23,7 +22,7 @@ from .settings import Settings
 from .store import DocEntry, read_manifest, superseded, undated_versions
 from .store.selection import Selection
 from .text import compact, date_key, day_key, has_content, without_format_chars
-from .titles import PATH_NUMBER, path_overlap
+from .titles import chunk_titles, path_overlap, words_of_title
 from .tokenize import tokens
 
 log = logging.getLogger(__name__)
@@ -63,9 +62,9 @@ class Filters:
     doc: str | None = None  # one document, by its file name (as search results and /documents give it)
 
 
-@lru_cache(maxsize=4096)
-def _title_words(title: str) -> frozenset[str]:
-    return frozenset(tokens(PATH_NUMBER.sub("", title)))
+def _documents(table: dict[str, set[str]], names) -> set[str]:
+    """The documents of every organisation (or 事務) named, from a table of them by name."""
+    return set().union(*(table.get(n, set()) for n in names))
 
 
 class Index:
@@ -147,9 +146,7 @@ class Index:
 
     def names_group(self, asked: set[str], chunk: Chunk) -> float:
         """How fully the question's words (`asked`) name the chunk's innermost section (委託事項3's title, …), 0..1."""
-        from .titles import chunk_titles
-
-        return path_overlap(asked, [_title_words(t) for t in chunk_titles(chunk)[-1:]])
+        return path_overlap(asked, [set(words_of_title(t)) for t in chunk_titles(chunk)[-1:]])
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         """The indexed passage with this id (as Chunk.id and LangChain Document ids give it), or None."""
@@ -178,9 +175,9 @@ class Index:
         if filters.doc:
             narrow({self.document_named(filters.doc)})
         if filters.org:
-            narrow(set().union(*(self._by_org.get(o, set()) for o in self.filtered("org", filters.org))))
+            narrow(_documents(self._by_org, self.filtered("org", filters.org)))
         if filters.affair:
-            narrow(set().union(*(self._by_affair.get(a, set()) for a in self.filtered("affair", filters.affair))))
+            narrow(_documents(self._by_affair, self.filtered("affair", filters.affair)))
         if not (filters.org or filters.affair or filters.doc):
             if query.orgs:
                 # each organisation named keeps the first 事務 named that it has (住基 in "国年: 住基情報…" is
@@ -192,7 +189,7 @@ class Index:
                 narrow({s for org, affairs in wanted.items() for s in self._by_org.get(org, set())
                         if not affairs or self.documents[s].affair in affairs})
             elif query.affairs:
-                narrow(set().union(*(self._by_affair.get(a, set()) for a in query.affairs)))
+                narrow(_documents(self._by_affair, query.affairs))
         if filters.form:
             form = compact(filters.form)
             narrow({s for s in (docs if docs is not None else self.documents)

@@ -3,6 +3,7 @@ ranking compares with the question's words. Computed once per passage when the i
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .models import Chunk
 from .tokenize import tokens
@@ -22,18 +23,15 @@ def chunk_titles(chunk: Chunk) -> list[str]:
     return named_titles(chunk.section) + ([chunk.item] if chunk.history else [])
 
 
-def title_words(chunks: list[Chunk]) -> list[list[list[str]]]:
-    """Each chunk's titles as words (numbering stripped); each distinct title tokenized once."""
-    seen: dict[str, list[str]] = {}
-    out = []
-    for c in chunks:
-        words = []
-        for t in chunk_titles(c):
-            if t not in seen:
-                seen[t] = tokens(PATH_NUMBER.sub("", t))
-            words.append(seen[t])
-        out.append(words)
-    return out
+@lru_cache(maxsize=65536)
+def words_of_title(title: str) -> tuple[str, ...]:
+    """A title's words, its numbering (委託事項3, 2.) stripped; each distinct title tokenized once."""
+    return tuple(tokens(PATH_NUMBER.sub("", title)))
+
+
+def title_words(chunks: list[Chunk]) -> list[list[tuple[str, ...]]]:
+    """Each chunk's titles as words."""
+    return [[words_of_title(t) for t in chunk_titles(c)] for c in chunks]
 
 
 def path_overlap(query_tokens: set[str], titles) -> float:

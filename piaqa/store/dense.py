@@ -122,13 +122,9 @@ class Dense:
             scores = np.asarray(self.vectors[positions], dtype=np.float32) @ vector
             return top_k(positions, scores, k)
         params = {"nprobe": self.info["nprobe"]} if "nprobe" in self.info else {}
-        bits = None
         if picked.ranges is not None or picked.flags is not None:
-            mask = picked.mask()
-            if picked.flags is not None:
-                mask &= (np.asarray(picked.flags) & 1) == 0
-            bits = np.packbits(mask, bitorder="little")
-            params["sel"] = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits))
+            bits = np.packbits(picked.mask(), bitorder="little")  # kept alive while FAISS reads it
+            params["sel"] = faiss.IDSelectorBitmap(picked.size, faiss.swig_ptr(bits))
         make = faiss.SearchParametersIVF if "nprobe" in self.info else faiss.SearchParameters
         _, ids = self.index.search(vector.reshape(1, -1), k, params=make(**params) if params else None)
         return ids[0][ids[0] >= 0]

@@ -180,8 +180,14 @@ def read_generation(index_dir: Path, manifest: Manifest) -> tuple[list[Chunk], n
     return chunks, vectors
 
 
+def generation_number(name: str) -> int | None:
+    """3 for "gen-000003"; None for a name that is not a generation's."""
+    number = name.split("-", 1)[1] if name.startswith("gen-") else ""
+    return int(number) if number.isdigit() else None
+
+
 def next_generation(index_dir: Path) -> str:
-    numbers = [int(p.name.split("-")[1]) for p in index_dir.glob("gen-*") if p.name.split("-")[1].isdigit()]
+    numbers = [n for p in index_dir.glob("gen-*") if (n := generation_number(p.name)) is not None]
     return f"gen-{max(numbers, default=0) + 1:06d}"
 
 

@@ -41,12 +41,19 @@ class Lexical:
         self.vocab: dict[str, int] = model.vocab_dict
         self.data, self.indices, self.indptr = (model.scores[k] for k in ("data", "indices", "indptr"))
         self.size = int(model.scores["num_docs"])
-        self._dense_columns: dict[int, np.ndarray] = {}
+        self._dense_columns: dict[int, tuple[np.ndarray, float]] = {}
+
+    def spans(self, terms: list[str]) -> list[tuple[int, tuple[int, int]]]:
+        """(column, (start, end) of its postings) for each term the index knows (a repeated term counts
+        once per repetition: its column is listed again)."""
+        return [(c, (int(self.indptr[c]), int(self.indptr[c + 1]))) for c in (self.vocab[t] for t in terms
+                                                                               if t in self.vocab)]
 
     def postings(self, terms: list[str], picked: Picked) -> tuple[np.ndarray, np.ndarray]:
-        """(positions, BM25 scores) of the picked passages that hold any of the terms, unsorted."""
-        columns = [self.vocab[t] for t in terms if t in self.vocab]
-        spans = [(int(self.indptr[c]), int(self.indptr[c + 1])) for c in columns]
+        """(positions, BM25 scores) of the picked passages that hold any of the terms (ascending)."""
+        return self._postings([span for _, span in self.spans(terms)], picked)
+
+    def _postings(self, spans: list[tuple[int, int]], picked: Picked) -> tuple[np.ndarray, np.ndarray]:
         if picked.ranges is None and sum(b - a for a, b in spans) > self.size // 8:
             return self._dense_sum(spans)  # most of the corpus: one array, no sort, no concatenation
         parts_pos, parts_score = [], []
@@ -91,20 +98,17 @@ class Lexical:
 
     @staticmethod
     def _best(positions: np.ndarray, scores: np.ndarray, picked: Picked, k: int) -> np.ndarray:
-        if picked.flags is not None and len(positions):
-            keep = (picked.flags[positions] & 1) == 0
-            positions, scores = positions[keep], scores[keep]
-        keep = scores > 0
+        keep = picked.is_current(positions) & (scores > 0)
         return top_k(positions[keep], scores[keep], k)
 
-    def _column(self, column: int, start: int, end: int) -> np.ndarray:
-        """A common token's weights for every passage, as one dense array (kept: few tokens are common,
-        and each costs 4 bytes a passage)."""
+    def _column(self, column: int, start: int, end: int) -> tuple[np.ndarray, float]:
+        """A common token's weights for every passage, as one dense array, and its largest weight (kept:
+        few tokens are common, and each costs 4 bytes a passage)."""
         found = self._dense_columns.get(column)
         if found is None:
-            found = np.zeros(self.size, dtype=np.float32)
-            found[self.indices[start:end]] = self.data[start:end]
-            self._dense_columns[column] = found
+            weights = np.zeros(self.size, dtype=np.float32)
+            weights[self.indices[start:end]] = self.data[start:end]
+            found = self._dense_columns[column] = (weights, float(weights.max(initial=0.0)))
         return found
 
     def _max_score(self, terms: list[str], picked: Picked, k: int) -> np.ndarray | None:
@@ -113,17 +117,18 @@ class Lexical:
         for the passages the rarer tokens bring up; a passage with none of those scores at most the
         common tokens' largest weights added, so when the k-th score found beats that bound the result is
         exact. None when it does not (or nothing is common): the caller reads every posting."""
-        columns = [self.vocab[t] for t in terms if t in self.vocab]
-        spans = {c: (int(self.indptr[c]), int(self.indptr[c + 1])) for c in columns}
-        common = [c for c in columns if spans[c][1] - spans[c][0] > self.size * COMMON]
-        rare = [c for c in columns if c not in common]
+        spans = self.spans(terms)
+        common = [(c, span) for c, span in spans if span[1] - span[0] > self.size * COMMON]
+        rare = [span for c, span in spans if span[1] - span[0] <= self.size * COMMON]
         if not common or not rare:
             return None
-        positions, scores = self.postings([t for t in terms if t in self.vocab and self.vocab[t] in rare], picked)
-        for c in common:
-            scores += self._column(c, *spans[c])[positions]
+        positions, scores = self._postings(rare, picked)
+        bound = 0.0
+        for c, span in common:
+            weights, largest = self._column(c, *span)
+            scores += weights[positions]
+            bound += largest
         best = self._best(positions, scores, picked, k)
-        bound = sum(float(np.max(self.data[spans[c][0]:spans[c][1]])) for c in common)
         if len(best) < k or float(scores[np.searchsorted(positions, best[-1])]) <= bound:
             return None
         return best

@@ -24,6 +24,7 @@ import numpy as np
 from ..errors import IndexMissing
 from ..models import Chunk
 from .codec import chunk_from_dict, chunk_to_dict
+from .generation import generation_number
 from .passages import Fields, decode_titles
 from .selection import Selection
 from .sparse import TermStats
@@ -37,6 +38,11 @@ BATCH = 2_000
 
 
 _open: dict[str, object] = {}
+
+
+def is_lite(uri: str) -> bool:
+    """Whether a MilvusClient URI is a Milvus Lite file (not a server's http(s) address)."""
+    return not uri.startswith(("http://", "https://"))
 
 
 @lru_cache(maxsize=8)
@@ -53,7 +59,7 @@ def client(uri: str):
         _open[uri] = MilvusClient(uri)
         return _open[uri]
     except Exception as exc:  # pymilvus raises its own MilvusException, or a connection error
-        if not uri.startswith(("http://", "https://")):
+        if is_lite(uri):
             raise IndexMissing(f"cannot open Milvus Lite at {uri} ({exc}): Milvus Lite opens a file in one process "
                                "at a time — stop the other piaqa using it, or use a Milvus server") from exc
         raise IndexMissing(f"cannot reach Milvus at {uri} ({exc}): start it, or set PIAQA_STORE=local") from exc
@@ -64,7 +70,7 @@ def release(uri: str) -> None:
     if uri in _open:
         _open.pop(uri).close()
         client.cache_clear()
-    if not uri.startswith(("http://", "https://")):
+    if is_lite(uri):
         from milvus_lite.server_manager import server_manager_instance  # the embedded server holds the file
 
         server_manager_instance.release_server(uri)
@@ -86,10 +92,6 @@ def literal(value) -> str:
 def expr(template: str, **params) -> str:
     """`template` with {name} replaced by literal(params[name])."""
     return template.format(**{k: literal(v) for k, v in params.items()})
-
-
-def _gen_number(generation: str) -> int:
-    return int(generation.split("-")[1])
 
 
 def _create(milvus, dim: int, lite: bool) -> None:
@@ -133,11 +135,11 @@ def write_milvus(uri: str, generation: str, folder: Path, previous: Path | None,
     """Insert the rows of documents new or changed since `previous` (a generation folder) under
     `generation`, and write its milvus.json and terms.json into `folder`. Returns the meta written."""
     milvus = client(uri)
-    gen = _gen_number(generation)
+    gen = generation_number(generation)
     old = json.loads((previous / META).read_text(encoding="utf-8")) if previous and (previous / META).exists() else {}
     old_docs = old.get("docs", {}) if old.get("uri") == uri else {}
     if not milvus.has_collection(COLLECTION):
-        _create(milvus, vectors.shape[1], lite=not uri.startswith("http"))
+        _create(milvus, vectors.shape[1], lite=is_lite(uri))
         old_docs = {}
     stats = TermStats.of(tokens, TermStats.load(previous / TERMS).columns if old_docs else None)
     docs = {d.source: [old_docs[d.source][0], d.sha256] if old_docs.get(d.source, [0, ""])[1] == d.sha256
@@ -176,6 +178,10 @@ def clean_milvus(folder: Path) -> None:
     milvus.flush(COLLECTION)
 
 
+def _decode(text: str) -> Chunk:
+    return chunk_from_dict(json.loads(text))
+
+
 class MilvusStore:
     """A generation searched in Milvus. Thread-safe as pymilvus' client is."""
 
@@ -211,9 +217,12 @@ class MilvusStore:
             parts.append("history == false")
         return " and ".join(parts)
 
+    def _position(self, row: dict) -> int:
+        """An order over all passages, as the local store's positions: document, then place in it."""
+        return self.number.get(row["doc"], len(self.number)) * 1_000_000 + int(row["seq"])
+
     def _fields(self, entity: dict) -> Fields:
-        pos = self.number.get(entity["doc"], len(self.number)) * 1_000_000 + int(entity["seq"])
-        return Fields(pos, entity["cid"], entity["doc"], entity["key"] or None, entity["section"],
+        return Fields(self._position(entity), entity["cid"], entity["doc"], entity["key"] or None, entity["section"],
                       entity["org"] or None, entity["affair"] or None, decode_titles(entity["titles"]),
                       bool(entity["history"]), bool(entity["blank"]))
 
@@ -238,14 +247,13 @@ class MilvusStore:
     def _chunks(self, template: str, **params) -> list[tuple[int, Chunk]]:
         rows = self.milvus.query(COLLECTION, filter=expr("gen <= {g} and " + template, g=self.gen, **params),
                                  output_fields=["cid", "doc", "seq", "chunk"], limit=16_384)
-        return [(self.number.get(r["doc"], 0) * 1_000_000 + int(r["seq"]), chunk_from_dict(json.loads(r["chunk"])))
-                for r in rows]
+        return [(self._position(r), _decode(r["chunk"])) for r in rows]
 
     def chunks(self, refs: list[Fields]) -> list[Chunk]:
         """The passages shown, by primary key (the generation that wrote each document's rows + its id)."""
         keys = [f"{self.meta['docs'][f.doc][0]}:{f.id}" for f in refs]
         rows = self.milvus.get(COLLECTION, ids=keys, output_fields=["cid", "chunk"]) if keys else []
-        found = {r["cid"]: chunk_from_dict(json.loads(r["chunk"])) for r in rows}
+        found = {r["cid"]: _decode(r["chunk"]) for r in rows}
         return [found[f.id] for f in refs]
 
     def chunk(self, chunk_id: str) -> Chunk | None:

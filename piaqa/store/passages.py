@@ -27,8 +27,9 @@ import numpy as np
 
 from ..models import Chunk
 from .codec import chunk_from_dict, chunk_to_dict
+from .selection import HISTORY
 
-HISTORY, BLANK = 1, 2  # bits of flags.npy
+BLANK = 2  # bits of flags.npy, with HISTORY (store/selection.py)
 TITLE_SEP, WORD_SEP = "\x1e", " "  # titles of a passage, words of a title (pre-tokenized at build)
 PASSAGE_FILES = ("passages.sqlite", "doc.npy", "flags.npy")
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+HISTORY = 1  # the change-log bit of flags.npy (store/passages.py)
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -30,7 +32,7 @@ class Selection:
 @dataclass(frozen=True)
 class Picked:
     """A Selection in positions: `ranges` an (m, 2) array of [start, end) rows in position order, or
-    None for all `size` passages; `flags` (per passage, bit 0 = change log) when change-log passages go."""
+    None for all `size` passages; `flags` (per passage, bit HISTORY = change log) when change-log passages go."""
 
     size: int
     ranges: np.ndarray | None
@@ -41,13 +43,15 @@ class Picked:
         return self.size if self.ranges is None else int((self.ranges[:, 1] - self.ranges[:, 0]).sum())
 
     def mask(self) -> np.ndarray:
-        """(size,) bool: the passages in the ranges."""
+        """(size,) bool: the picked passages (in the ranges, and current when change logs go)."""
         if self.ranges is None:
-            return np.ones(self.size, dtype=bool)
-        marks = np.zeros(self.size + 1, dtype=np.int32)
-        np.add.at(marks, self.ranges[:, 0], 1)
-        np.add.at(marks, self.ranges[:, 1], -1)
-        return np.cumsum(marks[:-1]) > 0
+            inside = np.ones(self.size, dtype=bool)
+        else:
+            marks = np.zeros(self.size + 1, dtype=np.int32)
+            np.add.at(marks, self.ranges[:, 0], 1)
+            np.add.at(marks, self.ranges[:, 1], -1)
+            inside = np.cumsum(marks[:-1]) > 0
+        return inside if self.flags is None else inside & self.is_current(np.arange(self.size))
 
     def positions(self) -> np.ndarray:
         """The positions in the ranges, ascending (all of them when ranges is None)."""
@@ -55,9 +59,15 @@ class Picked:
             return np.arange(self.size)
         return np.concatenate([np.arange(a, b) for a, b in self.ranges]) if len(self.ranges) else np.zeros(0, int)
 
+    def is_current(self, positions: np.ndarray) -> np.ndarray:
+        """For each of `positions`, whether it may be returned as to change logs (all True when they count)."""
+        if self.flags is None:
+            return np.ones(len(positions), dtype=bool)
+        return (np.asarray(self.flags[positions]) & HISTORY) == 0
+
     def current(self, positions: np.ndarray) -> np.ndarray:
         """Those of `positions` that are not change-log passages (all when change logs count)."""
-        return positions if self.flags is None else positions[(self.flags[positions] & 1) == 0]
+        return positions if self.flags is None else positions[self.is_current(positions)]
 
 
 def ranges_of(starts: np.ndarray, ends: np.ndarray, numbers: list[int]) -> np.ndarray:
