@@ -2,6 +2,9 @@
 their section and sub-section titles, and which items a form type prints at all."""
 from __future__ import annotations
 
+from .form.catalogue import FORM_TYPES
+from .schema import by_key
+
 SECTION_TITLES: tuple[str, ...] = (
     "基本情報", "特定個人情報ファイルの概要", "特定個人情報ファイルの取扱いプロセスにおけるリスク対策",
     "リスク対策", "その他のリスク対策", "開示請求、問合せ", "評価実施手続",
@@ -20,21 +23,18 @@ SUBSECTION_TITLES: tuple[str, ...] = (
     "対象人数", "取扱者数", "重大事故", "しきい値判断結果", "提出する特定個人情報保護評価書の種類",  # 様式2
 )
 
-FORM_TYPES = ("全項目評価書", "重点項目評価書", "基礎項目評価書")
-
-# The items a 基礎項目評価書 (様式2) prints: Ⅰ 関連情報 (事務, システム, ファイル名, 個人番号の利用, 情報連携,
-# 担当部署, 他の評価実施機関), Ⅱ しきい値判断項目 (対象人数, 取扱者数, 重大事故), Ⅲ しきい値判断結果 and,
-# in later versions, Ⅳ リスク対策 (ratings and whether work is 委託/提供). It names no contractor, no
-# recipient and no contact: those items of the longer forms are not in it.
-BASIC_FORM_KEYS = ("cover.", "jimu.", "system.name", "file.name", "number_use.", "linkage.", "dept.", "other_bodies",
-                   "use.users", "procedure.threshold", "risk.", "itaku.present", "provide.present", "audit.",
-                   "training")
-
 
 def printed_by(form: str | None, key: str) -> bool:
-    """Whether a form type prints the item `key` at all (unknown form types: assume it does).
+    """Whether a form type prints the item `key` at all, as the 様式 catalogue says (an unknown form
+    type, a change log alone, or an item the catalogue does not place: assume it does).
 
     >>> printed_by("基礎項目評価書", "itaku.contractor_name"), printed_by("全項目評価書", "itaku.contractor_name")
     (False, True)
     """
-    return form != "基礎項目評価書" or key.startswith(BASIC_FORM_KEYS)
+    if form not in FORM_TYPES:
+        return True
+    try:
+        forms = by_key(key).forms
+    except KeyError:
+        return True
+    return not forms or form in forms

@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .schema import CATALOGUE, label_core
+from .item_match import item_scores
+from .question_terms import TERMS
+from .schema import CATALOGUE, by_key, label_core
 from .text import ERAS, compact, squeeze
 from .orgs import NO_VOCABULARY, Vocabulary, normalise
 from .vocabulary import ABBREVIATIONS, ENGLISH
@@ -98,7 +100,19 @@ def late(text: str, word: str) -> float:
     return text.rfind(word) / max(len(text), 1)
 
 
+@lru_cache(maxsize=None)
+def _term_pattern(term: str) -> re.Pattern:
+    return re.compile(rf"\b{re.escape(term)}")
+
+
 MAX_GAP = 4  # words an English phrase may have inserted ('give [its resident registry file] to the company')
+
+
+@lru_cache(maxsize=None)
+def _gapped_pattern(term: str) -> re.Pattern | None:
+    words = term.split()
+    gap = r"(?:\W+\w+){0,%d}?\W+" % MAX_GAP
+    return re.compile(r"\b" + gap.join(re.escape(w) + r"\w*" for w in words)) if len(words) >= 2 else None
 
 
 def find_term(term: str, low: str) -> tuple[re.Match | None, int]:
@@ -109,20 +123,29 @@ def find_term(term: str, low: str) -> tuple[re.Match | None, int]:
     >>> m.group(0), gap
     ('people at the contractor handle', 3)
     """
-    exact, gapped = _term_patterns(term)
-    m = exact.search(low)
-    if m or gapped is None:
+    m = _term_pattern(term).search(low)
+    if m or (gapped := _gapped_pattern(term)) is None:
         return m, 0
     m = gapped.search(low)
     return m, (len(m.group(0).split()) - len(term.split())) if m else 0
 
 
-@lru_cache(maxsize=None)
-def _term_patterns(term: str) -> tuple[re.Pattern, re.Pattern | None]:
-    words = term.split()
-    gap = r"(?:\W+\w+){0,%d}?\W+" % MAX_GAP
-    return (re.compile(rf"\b{re.escape(term)}"),
-            re.compile(r"\b" + gap.join(re.escape(w) + r"\w*" for w in words)) if len(words) >= 2 else None)
+def _term_matches(low: str, flat: str) -> dict[str, float]:
+    """Items named by the transitional terms (question_terms.py): Japanese words 100 and up, English terms
+    by their length."""
+    found: dict[str, float] = {}
+    for key, (english, japanese) in TERMS.items():
+        best = 0.0
+        for word in japanese:
+            if compact(word) in flat:
+                best = max(best, 100 + len(word) + 10 * late(flat, compact(word)))
+        for term in english:
+            m, gap = find_term(term, low)
+            if m:
+                best = max(best, len(term) - 2 * gap + 10 * (1 - m.start() / max(len(low), 1)))
+        if best:
+            found[key] = best
+    return found
 
 
 ELLIPSIS_MIN = 12  # characters of a label long enough to be asked by its head and tail
@@ -159,36 +182,71 @@ def elided(core: str, flat: str) -> tuple[int, int]:
     return 0, 0
 
 
-def detect_keys(text: str) -> tuple[str, ...]:
-    """Schema keys a question asks about: printed labels first, then Japanese words, then English
-    terms; longer (more specific) matches first within each."""
-    low = normalise(text)
-    flat = compact(text)
-    asks_name = bool(NAME_QUESTION.search(low))
-    found: dict[str, int] = {}
+DESCRIPTION_WEIGHT = 100  # the item a question's words best match in the catalogue's descriptions; a printed
+# label in the question (200 and up) outranks it
+SEARCHED_DESCRIBED = 3
+ENTITY_WEIGHT = 190  # the thing a name label names (委託先 of 委託先名): just below the label itself
+NAME_SUFFIX = re.compile(r"(?:の)?(?:名称|名)$")
+ASKED_LAST = re.compile(r"(?:は|って|を|が)?(?:どこ|誰|だれ|何|なに|なん)?(?:です|でしょう)?か?(?:教えて(?:ください)?)?[？?。!！]*")
+
+
+def entity_of(core: str) -> str | None:
+    """What a label ending in 名/名称 names: asking who or which 委託先 is asking for its 委託先名.
+
+    >>> entity_of("委託先名"), entity_of("再委託先名"), entity_of("システムの名称"), entity_of("委託の有無")
+    ('委託先', '再委託先', 'システム', None)
+    """
+    entity = NAME_SUFFIX.sub("", core)
+    return entity if entity != core and len(entity) >= 3 else None
+
+
+def _label_matches(flat: str, asks_name: bool = False) -> list[tuple[str, int, int, float]]:
+    """(key, start, end, score) of every printed label in a question, and of the entity a name label names
+    where the question asks for a name (`asks_name`) or ends on the entity (「…の委託先は？」)."""
+    found = []
     for entry in CATALOGUE:
-        best = 0.0
         for label in entry.labels:
             core = label_core(label)
-            if len(core) >= 2 and core in flat:
+            near = any(compact(w).removesuffix("先") in flat for w in entry.within)
+            if len(core) >= 2 and (at := flat.rfind(core)) >= 0:
                 # one printed label in several places (法令上の根拠): the question's context decides
-                near = any(compact(w).removesuffix("先") in flat for w in entry.within)
-                best = max(best, 200 + len(core) + 20 * near + 10 * late(flat, core))
+                found.append((entry.key, at, at + len(core), 200 + len(core) + 20 * near + 10 * late(flat, core)))
+            elif (entity := entity_of(core)) and (at := flat.rfind(entity)) >= 0 and (
+                    asks_name or ASKED_LAST.fullmatch(flat[at + len(entity):])):
+                found.append((entry.key, at, at + len(entity), ENTITY_WEIGHT + len(entity) + 10 * late(flat, entity)))
             elif len(core) >= ELLIPSIS_MIN:
                 head, tail = elided(core, flat)
                 if head:  # a long label asked by its own head and tail (委託先への…提供方法)
-                    best = max(best, 200 + head + tail + 10 * late(flat, core[-tail:]))
-        for word in entry.ja:
-            if compact(word) in flat:
-                best = max(best, 100 + len(word) + 10 * late(flat, compact(word)))
-        for term in entry.en:
-            m, gap = find_term(term, low)
-            if m:
-                best = max(best, len(term) - 2 * gap + 10 * (1 - m.start() / max(len(low), 1)))
-        if best and asks_name and entry.labels[0].endswith("名"):
-            best += 50  # "who / which company": the items that hold a name come first
-        if best:
-            found[entry.key] = max(found.get(entry.key, 0), best)
+                    at = flat.find(core[:head])
+                    found.append((entry.key, at, at + head, 200 + head + tail + 10 * late(flat, core[-tail:])))
+    # a label inside a longer one the question gives is not named (委託先 in 再委託先, 期間 in 保管期間)
+    return [m for m in found if not any(o[1] <= m[1] and m[2] <= o[2] and o[2] - o[1] > m[2] - m[1] for o in found)]
+
+
+def detect_keys(text: str) -> tuple[str, ...]:
+    """Catalogue keys a question asks about: the printed labels it names (200 and up; the entity a name
+    label names, 190), longer and later ones first; when it names none, the items whose descriptions its
+    words match best (item_match, up to DESCRIPTION_WEIGHT). A who/which question puts the items that hold
+    a name first."""
+    low = normalise(text)
+    flat = compact(text)
+    asks_name = bool(NAME_QUESTION.search(low))
+    found: dict[str, float] = {}
+    for key, _, _, score in _label_matches(flat, asks_name):
+        found[key] = max(found.get(key, 0.0), score)
+    labelled = bool(found)
+    for key, score in _term_matches(low, flat).items():
+        found[key] = max(found.get(key, 0.0), score)
+    described = [] if labelled else item_scores(expand(text))
+    if described and by_key(described[0][0]).absent and described[0][0] not in found:
+        # a fact no form prints, meant by the question's own words where it names no printed label
+        # (item_match keeps an absent fact only when the question uses a word its related items lack)
+        found[described[0][0]] = DESCRIPTION_WEIGHT + max(found.values(), default=0.0)
+    if asks_name:
+        for key in found:
+            entry = by_key(key)
+            if entry.type == "name" or entity_of(label_core(entry.labels[0])):
+                found[key] += 50
     return tuple(sorted(found, key=lambda k: -found[k]))
 
 
@@ -226,7 +284,7 @@ def _affair_span(low: str, affair: str) -> tuple[int, int]:
                       if normalise(full) == core and "ネット" not in short]
     spans = [(i, i + len(n)) for n in names if (i := low.find(n)) >= 0]
     spans += [m.span() for en, ja in ENGLISH.items() if normalise(ja) == core
-              for m in [_term_patterns(en)[0].search(low)] if m]
+              for m in [_term_pattern(en).search(low)] if m]
     return min(spans, default=(-1, -1))
 
 
@@ -238,9 +296,9 @@ def analyse(question: str, vocab: Vocabulary = NO_VOCABULARY) -> Query:
     hit_affairs = mentioned_affairs(question, vocab.affairs)
     keys = detect_keys(question)
     history = any(w in low for w in HISTORY_WORDS)
-    from .schema import by_key
-
-    words = [by_key(k).labels[0] for k in keys[:3]]
+    # the labels of the items named, or else of those the question's words describe, are searched for too
+    searched = keys[:3] or tuple(k for k, _ in item_scores(expanded))[:SEARCHED_DESCRIBED]
+    words = [by_key(k).labels[0] for k in searched]
     expanded = " ".join([expanded, *(w for w in words if w not in expanded)])
     topic = normalise(expanded)
     names = [a for o in hit_orgs for a in vocab.aliases[o]] + [n for a in hit_affairs for n in affair_names(a)]

@@ -24,7 +24,7 @@ CHANGE = re.compile(r"変更(?:前|後|され|した|し|日|箇所|に)|変わ|
 BEFORE = re.compile(r"変更前|以前|元は|もともと|\bfrom what\b|\bbefore\b|\bprevious|\bused to\b|\boriginally\b|何から", re.I)
 PERIOD = re.compile(r"いつまで|何年間|何年|期間|how long|until when|for how many years|retention period", re.I)
 COUNT = re.compile(r"how many|どれ(?:くらい|ぐらい)|どのくらい|何(?:項目|件|人|課|個|つ|名|種類|回|か所|箇所|システム)|いくつ|件数|number of|the count", re.I)
-AMOUNT = re.compile(r"how much|いくら|金額|費用|料金|委託料|契約額|\bcost|\bprice|\bpay\b|\bpaid\b|\bfee", re.I)
+AMOUNT = re.compile(r"how much|いくら|金額|費用|料金|\bcost|\bprice|\bpay\b|\bpaid\b|\bfee", re.I)
 BRACKET = re.compile(r"bracket|選択肢|区分|どっち|どちら(?!も)|which option|which rating|\brating|selected|選択され|"
                      r"どのレベル|どの程度|十分|レベル|\bor (?:some |any )?(?:other|another) (?:way|method|means|option)|のいずれ", re.I)
 EXPLAIN = re.compile(r"\bwhy\b|\bhow\b(?! (?:many|much|long))|\bwhat (?:happens|measures|steps|is done|does)|"
@@ -34,7 +34,7 @@ EXPLAIN = re.compile(r"\bwhy\b|\bhow\b(?! (?:many|much|long))|\bwhat (?:happens|
 NAME = re.compile(r"\bwho\b|\bwhich (?:company|companies|firm|vendor|body|organi[sz]ation|contractor)|"
                   r"\bwhat (?:is|was) the name|\bname of\b|\bcalled\b|誰|だれ|どこの(?:会社|業者)|会社名|業者名|社名|"
                   r"名前|名称|何て|どこ(?:の|に|が|か|へ|\s*[？?])?", re.I)
-LIST = re.compile(r"\bwhich\b|\bwhat (?:\w+ )?(?:items|systems|offices|data|certifications|laws|articles)\b|"
+LIST = re.compile(r"\bwhich\b|"
                   r"\blist\b|どれ(?!くらい|ぐらい)|どの(?!くらい)|何と何|挙げ|列挙|一覧", re.I)
 
 

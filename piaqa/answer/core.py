@@ -151,8 +151,7 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
     """The answer from one document's passages (hits all from the same organisation): certain verdicts
     from the schema, then one ranking of candidates, then the typed value of the winner."""
     question, doc = query.text, hits[0].chunk.doc
-    entry = by_key(query.keys[0]) if query.keys else None
-    entry = next((by_key(k) for k in query.keys[:3] if by_key(k).absent), entry)  # an absent fact named decides
+    entry = by_key(query.keys[0]) if query.keys else None  # an absent fact decides only when it is meant most
     asks = asked_type(question, query.history)
     if entry and entry.choice and asks in ("list", "value"):
         asks = "choice"  # the item asked about is a [選択肢] item: its answer is the selected option

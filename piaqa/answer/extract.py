@@ -32,12 +32,12 @@ FACTS = (
 UNITS = ((re.compile(r"how (?:many|long)[^?]*years?|how long|何年|年数|期間|retention period|period", re.I), "年"),
          (re.compile(r"how many (?:people|persons|staff|employees|handlers)|何人|人数|どれくらいの人", re.I), "人"),
          (re.compile(r"何課|how many (?:divisions|sections)", re.I), "課"),
-         (re.compile(r"何件|件数|how many (?:cases|items provided|recipients|opinions|comments)", re.I), "件"))
+         (re.compile(r"何件|件数", re.I), "件"))
 YESNO_EN = re.compile(r"^\s*(?:does|do|is|are|can|could|was|were|has|have|will|did)\b", re.I)
 WH_JA = re.compile(r"何(?!も)|どこ(?!も)|いつ(?!も)|誰(?!も)|だれ|どう|どの|どんな|なぜ|どれ|いくつ|どちら(?!も)|どっち")
 # "…ますか", "…のか", and the plain "…するの？" / "…てるの？" of spoken questions
 YESNO_JA = re.compile(r"(?:ますか|ですか|でしょうか|のか|か|[るたいしてだ]の[？?])\s*[？?]?\s*$")
-NEGATION = re.compile(r"ない|せず|ません|不可|禁止|マスク|行わない|しない|できない|不要|を除く|を除いた")
+NEGATION = re.compile(r"ない|せず|ません|不可|禁止|行わない|しない|できない|不要")
 COUNT = re.compile(r"how many|何(?:項目|件|人|課|個|つ|名|種類|回|年)|いくつ|件数|number of", re.I)
 SENTENCE = re.compile(r"(?<=[。\n])")
 
