@@ -13,7 +13,7 @@ from dataclasses import replace
 from .models import Chunk, Document, Item, Section
 from .parse.fields import split_options
 from .schema import by_key
-from .text import squeeze
+from .text import is_placeholder, squeeze
 
 SENTENCE_END = re.compile(r"(?<=[。．])")
 
@@ -151,5 +151,14 @@ def chunk_document(doc: Document, limit: int = 800) -> list[Chunk]:
                 affair=doc.affair, form=doc.form, section=section_path(path), item=item.label, key=item.key,
                 text=raw, search_text=f"{head}\n{facts(item)}\n{clean}".replace("\n\n", "\n"), lines=lines,
                 page=page, history=item.history, selected=item.selected, checked=item.checked, value=clean,
-                family=doc.family, change=item.change))
+                family=doc.family, change=item.change, state=item.state))
     return chunks
+
+
+def is_empty(chunk: Chunk) -> bool:
+    """The passage's item says nothing: its typed value is blank or a choice left unselected; for a passage
+    no catalogue item types (an unlabelled row), no selection, no tick and a placeholder value (—, 提供先一覧に記載).
+    One rule for the store's blank flag and the answer layer."""
+    if chunk.state:
+        return chunk.state in ("blank", "unselected")
+    return not (chunk.selected or chunk.checked) and is_placeholder(chunk.value)

@@ -68,7 +68,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 PIPELINE_SOURCES = ("ingest.py", "pdfform.py", "text.py", "schema.py", "forms.py", "models.py", "chunk.py", "tokenize.py",
                     "parse/document.py", "parse/items.py", "parse/reflow.py", "parse/fields.py", "parse/markers.py", "parse/changelog.py",
-                    "parse/meta.py", "parse/attribution.py")
+                    "parse/meta.py", "parse/attribution.py", "parse/record.py", "form/catalogue.py", "form/yoshiki.toml")
 
 
 @lru_cache(maxsize=1)

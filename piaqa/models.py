@@ -44,6 +44,7 @@ class Item:
     page: int | None = None
     history: bool = False
     change: Change | None = None
+    state: str = ""  # of a catalogue item's typed value: read / unselected / blank / unread (parse/record.py)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class Chunk:
     value: str = ""
     family: str = ""  # of the document: in a PDF dump an empty label often has its value elsewhere
     change: Change | None = None  # a change-log row's 変更日 / 変更前 / 変更後, where recoverable
+    state: str = ""  # the item's typed value: read / unselected / blank / unread ("" for an unlabelled passage)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ import dataclasses
 import json
 
 from .models import Document, Item, Section
+from .parse.record import Record, RecordItem
 
 
 def item_dict(item: Item) -> dict:
@@ -19,11 +20,24 @@ def section_dict(section: Section) -> dict:
             "children": [section_dict(c) for c in section.children]}
 
 
-def document_dict(doc: Document) -> dict:
-    """The parse result as plain data (the raw lines are left out: they are the source file)."""
-    return {"source": doc.source, "sha256": doc.sha256, "family": doc.family, "org": doc.org,
-            "affair": doc.affair, "form": doc.form, "number": doc.number, "title": doc.title,
-            "published": doc.published, "sections": [section_dict(s) for s in doc.sections]}
+def document_dict(doc: Document, record: Record | None = None) -> dict:
+    """The parse result as plain data (the raw lines are left out: they are the source file); with its
+    typed record, `record` (one entry per catalogue item found: key, number path, group, lines, page, typed
+    value) and `coverage` ({found, expected, unread, unknown_labels, missing})."""
+    out = {"source": doc.source, "sha256": doc.sha256, "family": doc.family, "org": doc.org,
+           "affair": doc.affair, "form": doc.form, "number": doc.number, "title": doc.title,
+           "published": doc.published}
+    if record is not None:
+        out["coverage"] = dataclasses.asdict(record.coverage)
+        out["record"] = [record_item_dict(r) for r in record.items]
+    out["sections"] = [section_dict(s) for s in doc.sections]
+    return out
+
+
+def record_item_dict(item: RecordItem) -> dict:
+    """One typed item: the value's fields that apply to its type, and nothing else."""
+    value = {k: v for k, v in dataclasses.asdict(item.value).items() if v not in ("", (), [], None)}
+    return {**{k: v for k, v in dataclasses.asdict(item).items() if k != "value"}, "value": value}
 
 
 def to_json(data, indent: int | None = 1) -> str:

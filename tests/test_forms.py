@@ -52,7 +52,9 @@ def test_a_sample_reflowed_reads_like_the_sample(tmp_path):
     doc, original = parse_file(flat), parse_file(CORPUS / DOCS["oita_nenkin"])
     assert (doc.org, doc.affair, doc.form, doc.number, doc.published) == \
         (original.org, original.affair, original.form, original.number, original.published)
-    assert len(items(doc)) >= 0.6 * len(items(original))
+    # the 様式 catalogue tells 80 items of this form apart (65 before its risk rows had keys); a text that lost
+    # its line breaks recovers 46 of them
+    assert len(items(doc)) >= 0.55 * len(items(original))
 
 
 def test_radicals_from_pdf_extraction_are_read_as_ideographs(tmp_path):

@@ -203,10 +203,7 @@ def extract_change(chunk: Chunk, question: str, topic: set[str]) -> str | None:
         return None
     change = chunk.change
     if DATE_FACT.asked.search(question) or "変更日" in question:
-        date = (change.date if change else None) or extract_date(chunk, question, topic)
-        if date and change and change.timing and re.search(r"提出時期|事前|事後|timing", question, re.I):
-            return f"{date}、{change.timing}"
-        return date
+        return (change.date if change else None) or extract_date(chunk, question, topic)
     if change and change.after:
         after = change.after
         if change.before and asks_before(question):
@@ -245,6 +242,8 @@ def empty(chunk: Chunk) -> bool:
     ...             None, False, value="期間 [] 1) 1年未満 2) 1年"))
     True
     """
+    if chunk.state:  # a catalogue item: its typed value says; unread, its value is printed elsewhere
+        return chunk.state != "read"
     if chunk.selected or chunk.checked:
         return False
     rest = re.sub(r"[\[\]［］]", "", chunk.value).replace(chunk.item, "")

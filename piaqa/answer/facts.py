@@ -73,7 +73,15 @@ def item_key(item: str) -> tuple[str, str]:
 
 
 def _value(chunk: Chunk, label: str) -> str:
-    """The value as an answer would give it (the selected option, the ticked boxes, the name in a text)."""
+    """The value as the typed record reads it (the selected member, the ticked boxes; 記載なし for a blank
+    item or a choice left unselected, 読み取れず for one printed but not read), else as an answer would give
+    it (the name in a text)."""
+    if chunk.state in ("blank", "unselected"):
+        return BLANK
+    if chunk.state == "unread":
+        return UNREAD
+    if chunk.state == "read" and (chunk.selected or chunk.checked):
+        return chunk.selected or "、".join(chunk.checked)
     raw = squeeze(chunk.value)
     if not (chunk.selected or chunk.checked) and (not raw or is_placeholder(raw)):
         return BLANK

@@ -18,6 +18,7 @@ EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 def cmd_parse(args) -> int:
     from ..parse import parse_file
     from ..parse.quality import read_quality
+    from ..parse.record import record_of
     from ..render import document_dict, document_text, to_json
 
     status = 0
@@ -28,7 +29,7 @@ def cmd_parse(args) -> int:
             print(f"piaqa: error: {exc}", file=sys.stderr)
             status = EXIT_USAGE
             continue
-        print(to_json(document_dict(doc)) if args.json else document_text(doc, values=not args.outline))
+        print(to_json(document_dict(doc, record_of(doc))) if args.json else document_text(doc, values=not args.outline))
         quality = read_quality(doc)
         print(f"piaqa: {doc.source}: read {quality.summary()}", file=sys.stderr)
         if quality.warning:
@@ -60,7 +61,7 @@ def cmd_index(args) -> int:
     for path, message in report.failed:
         print(f"piaqa: error: {message} (skipped; the index keeps what it had)", file=sys.stderr)
     for source, quality in report.quality:
-        log.info("%s: read %s", source, quality.summary())
+        print(f"piaqa: {source}: read {quality.summary()}", file=sys.stderr)
     for level, text in report.notes():
         print(f"piaqa: {'warning: ' if level == 'warning' else ''}{text}", file=sys.stderr)
     print(f"index {settings.index_dir}: {report.chunks} chunks; added {len(report.added)}, updated "

@@ -12,6 +12,7 @@ from ..models import Item
 from ..schema import CIRCLED, form_labels, label_core, resolve
 from ..text import compact, find_date, is_blank, join_wrapped, squeeze, strip_html, table_columns
 from .fields import OPTION_HEAD, OPTION_MARK, find_checked, find_selected, split_options
+from .record import typed_item
 from .markers import COVER_LABELS, split_pdf_label, table_label, unknown_table_label
 
 PDF, TABLE = "pdf_text", "table_text"
@@ -109,9 +110,9 @@ def finish(draft: Draft, path: tuple[str, ...], family: str, vocab: frozenset[st
     is_choice = entry.choice if entry else bool(draft.label) and bool(re.search(r"[\[\]［］]", raw_value))
     selected = find_selected(raw_value, options, vocab, bare=bool(options or entry)) if is_choice else None
     first, last = draft.rows[0][0], draft.rows[-1][0]
-    return Item(label=squeeze(draft.label), key=entry.key if entry else None, value=value,
-                raw="\n".join(line for _, line in draft.rows), lines=(first, last), selected=selected,
-                checked=find_checked(raw_value), options=options, page=pages[first - 1] if pages else None)
+    return typed_item(Item(label=squeeze(draft.label), key=entry.key if entry else None, value=value,
+                           raw="\n".join(line for _, line in draft.rows), lines=(first, last), selected=selected,
+                           checked=find_checked(raw_value), options=options, page=pages[first - 1] if pages else None), family)
 
 
 def named_group(title: str, items: list[Item]) -> str:

@@ -1,30 +1,31 @@
-"""How well a document was read: form items, recognised items, selected options — and a warning
-when that is far less than the form type prints, so a user learns a PDF was read badly before
-trusting a "not stated" answer."""
+"""How well a document was read: form items and their coverage of what the form type prints (from the
+様式 catalogue), selected options — and a warning when that is far less than the form type prints, so a
+user learns a PDF was read badly before trusting a "not stated" answer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..models import Document
 from .document import walk
+from .record import Coverage, record_of
 
-# Distinct catalogue items a whole document of each form type prints (the samples read 65–95 of
-# 全項目/重点項目 forms); half of this, from a document of several pages, means the form was lost.
-EXPECTED_ITEMS = {"全項目評価書": 70, "重点項目評価書": 50, "基礎項目評価書": 12}
-WHOLE_DOCUMENT_PAGES = 5
+WHOLE_DOCUMENT_PAGES = 5  # a document this long is a whole assessment, not an opening
+LOST_SHARE = 0.35  # found less than this share of the items its form type prints: the form was lost
 
 
 @dataclass(frozen=True)
 class ReadQuality:
     items: int  # form items read
-    known: int  # distinct items of the form's catalogue recognised among them
+    known: int  # distinct catalogue items recognised among them
     choices: int  # items whose selected option or ticked boxes were read
     pages: int | None  # pages of the source, when it has pages
     warning: str | None = None
+    coverage: Coverage | None = None
 
     def summary(self) -> str:
         pages = f", {self.pages} page{'s' if self.pages > 1 else ''}" if self.pages else ""
-        return f"{self.items} items ({self.known} form items, {self.choices} with a selected option){pages}"
+        cover = f"; coverage {self.coverage.summary()}" if self.coverage and self.coverage.expected else ""
+        return f"{self.items} items ({self.known} form items, {self.choices} with a selected option{cover}){pages}"
 
 
 def read_quality(doc: Document) -> ReadQuality:
@@ -33,11 +34,13 @@ def read_quality(doc: Document) -> ReadQuality:
     known = len({it.key for it in items if it.key})
     choices = sum(1 for it in items if it.selected or it.checked)
     pages = max(doc.pages) if doc.pages else None
-    expected = EXPECTED_ITEMS.get(doc.form or "")
+    coverage = record_of(doc).coverage
     warning = None
-    if expected and pages and pages >= WHOLE_DOCUMENT_PAGES and known < expected // 2:
-        warning = (f"only {known} of the ~{expected} items a {doc.form} prints were recognised in {pages} pages: "
-                   "the form was probably read badly (scanned, or an unusual layout); check answers against the PDF")
-    elif pages and pages >= WHOLE_DOCUMENT_PAGES and known >= 20 and choices == 0:
+    whole = pages and pages >= WHOLE_DOCUMENT_PAGES
+    if whole and coverage.expected and coverage.found < LOST_SHARE * coverage.expected:
+        warning = (f"only {coverage.found} of the {coverage.expected} items a {doc.form} prints were recognised in "
+                   f"{pages} pages: the form was probably read badly (scanned, or an unusual layout); "
+                   "check answers against the PDF")
+    elif whole and known >= 20 and choices == 0:
         warning = "no selected option or tick was read: answers about choices may wrongly say 'not stated'"
-    return ReadQuality(len(items), known, choices, pages, warning)
+    return ReadQuality(len(items), known, choices, pages, warning, coverage)

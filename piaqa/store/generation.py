@@ -28,7 +28,8 @@ import numpy as np
 
 from ..errors import IndexMissing
 from ..models import Chunk
-from ..text import date_key, is_placeholder
+from ..chunk import is_empty
+from ..text import date_key
 from ..titles import title_words
 from .dense import write_dense
 from .lexical import write_bm25
@@ -233,7 +234,7 @@ def _write_files(folder: Path, manifest: Manifest, chunks: list[Chunk], vectors:
     number = {d.source: i for i, d in enumerate(manifest.documents)}
     order = sorted(range(len(chunks)), key=lambda i: number[chunks[i].doc])  # stable: document order
     chunks = [chunks[i] for i in order]
-    flags = np.array([HISTORY * c.history + BLANK * (not (c.selected or c.checked) and is_placeholder(c.value))
+    flags = np.array([HISTORY * c.history + BLANK * is_empty(c)
                       for c in chunks], dtype=np.uint8)
     titles = [encode_titles(t) for t in title_words(chunks)]
     write_passages(folder, chunks, np.array([number[c.doc] for c in chunks], dtype=np.int32), flags, titles)
