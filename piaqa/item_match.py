@@ -75,7 +75,8 @@ def _distinct(documents: list[list[str]]) -> dict[int, frozenset[str]]:
             for i, entry in enumerate(CATALOGUE) if entry.absent}
 
 
-def item_scores(question: str) -> list[tuple[str, float]]:
+@lru_cache(maxsize=1024)
+def item_scores(question: str) -> tuple[tuple[str, float], ...]:
     """(catalogue key, BM25 score) of the items a question may mean, best first: at most MAX_ITEMS, each
     within RELATIVE of the best, none when the best scores under MIN_SCORE.
 
@@ -85,7 +86,7 @@ def item_scores(question: str) -> list[tuple[str, float]]:
     retriever, vocabulary, distinct = _index()
     words = [w for w in terms(question) if w in vocabulary]
     if not words:
-        return []
+        return ()
     scores = np.asarray(retriever.get_scores(words), dtype=float)
     for i, own in distinct.items():
         if own.isdisjoint(words):
@@ -93,5 +94,5 @@ def item_scores(question: str) -> list[tuple[str, float]]:
     order = np.argsort(-scores)[:MAX_ITEMS]
     best = float(scores[order[0]])
     if best < MIN_SCORE:
-        return []
-    return [(CATALOGUE[i].key, float(scores[i])) for i in order if scores[i] >= RELATIVE * best]
+        return ()
+    return tuple((CATALOGUE[i].key, float(scores[i])) for i in order if scores[i] >= RELATIVE * best)

@@ -184,7 +184,6 @@ def elided(core: str, flat: str) -> tuple[int, int]:
 
 DESCRIPTION_WEIGHT = 100  # the item a question's words best match in the catalogue's descriptions; a printed
 # label in the question (200 and up) outranks it
-SEARCHED_DESCRIBED = 3
 ENTITY_WEIGHT = 190  # the thing a name label names (委託先 of 委託先名): just below the label itself
 NAME_SUFFIX = re.compile(r"(?:の)?(?:名称|名)$")
 ASKED_LAST = re.compile(r"(?:は|って|を|が)?(?:どこ|誰|だれ|何|なに|なん)?(?:です|でしょう)?か?(?:教えて(?:ください)?)?[？?。!！]*")
@@ -296,9 +295,7 @@ def analyse(question: str, vocab: Vocabulary = NO_VOCABULARY) -> Query:
     hit_affairs = mentioned_affairs(question, vocab.affairs)
     keys = detect_keys(question)
     history = any(w in low for w in HISTORY_WORDS)
-    # the labels of the items named, or else of those the question's words describe, are searched for too
-    searched = keys[:3] or tuple(k for k, _ in item_scores(expanded))[:SEARCHED_DESCRIBED]
-    words = [by_key(k).labels[0] for k in searched]
+    words = [by_key(k).labels[0] for k in keys[:3]]  # the labels of the items named are searched for too
     expanded = " ".join([expanded, *(w for w in words if w not in expanded)])
     topic = normalise(expanded)
     names = [a for o in hit_orgs for a in vocab.aliases[o]] + [n for a in hit_affairs for n in affair_names(a)]
