@@ -17,7 +17,7 @@ from piaqa.text import compact
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
-REAL = ROOT.parent / "shared" / "eval" / "real"
+REAL = Path(__file__).parent / "data"  # openings of real assessments (a 基礎項目評価書 among them)
 SAMPLES = {  # file: (family, form type)
     "000_e1b5c79a0a16442b.txt": ("pdf_text", "重点項目評価書"),
     "002_36f852d2897e428a.txt": ("pdf_text", "全項目評価書"),
