@@ -182,8 +182,8 @@ def elided(core: str, flat: str) -> tuple[int, int]:
     return 0, 0
 
 
-DESCRIPTION_WEIGHT = 100  # the item a question's words best match in the catalogue's descriptions; a printed
-# label in the question (200 and up) outranks it
+DESCRIPTION_WEIGHT = 100  # a fact no form prints, meant by the question's words (item_match): above what the
+# transitional terms found
 ENTITY_WEIGHT = 190  # the thing a name label names (委託先 of 委託先名): just below the label itself
 NAME_SUFFIX = re.compile(r"(?:の)?(?:名称|名)$")
 ASKED_LAST = re.compile(r"(?:は|って|を|が)?(?:どこ|誰|だれ|何|なに|なん)?(?:です|でしょう)?か?(?:教えて(?:ください)?)?[？?。!！]*")
@@ -206,9 +206,9 @@ def _label_matches(flat: str, asks_name: bool = False) -> list[tuple[str, int, i
     for entry in CATALOGUE:
         for label in entry.labels:
             core = label_core(label)
-            near = any(compact(w).removesuffix("先") in flat for w in entry.within)
             if len(core) >= 2 and (at := flat.rfind(core)) >= 0:
                 # one printed label in several places (法令上の根拠): the question's context decides
+                near = any(compact(w).removesuffix("先") in flat for w in entry.within)
                 found.append((entry.key, at, at + len(core), 200 + len(core) + 20 * near + 10 * late(flat, core)))
             elif (entity := entity_of(core)) and (at := flat.rfind(entity)) >= 0 and (
                     asks_name or ASKED_LAST.fullmatch(flat[at + len(entity):])):
@@ -224,9 +224,9 @@ def _label_matches(flat: str, asks_name: bool = False) -> list[tuple[str, int, i
 
 def detect_keys(text: str) -> tuple[str, ...]:
     """Catalogue keys a question asks about: the printed labels it names (200 and up; the entity a name
-    label names, 190), longer and later ones first; when it names none, the items whose descriptions its
-    words match best (item_match, up to DESCRIPTION_WEIGHT). A who/which question puts the items that hold
-    a name first."""
+    label names, 190), longer and later ones first; then the transitional terms (question_terms.py); where
+    it names no printed label, a fact no form prints when its description's words are the question's best
+    match (item_match). A who/which question puts the items that hold a name first."""
     low = normalise(text)
     flat = compact(text)
     asks_name = bool(NAME_QUESTION.search(low))

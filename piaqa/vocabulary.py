@@ -10,8 +10,8 @@ ABBREVIATIONS: dict[str, str] = {
     "パブコメ": "意見の聴取", "j-lis": "地方公共団体情報システム機構",
 }
 # English names of what the forms are about -> the forms' Japanese: the 事務 and the bodies that run them,
-# the form's own parts, and the general words of municipal systems. The words for what a form item holds
-# come from the 様式 catalogue's descriptions (piaqa/item_match.py), not from here.
+# the form's own parts, and the general words of municipal systems. The words for a form item are its printed
+# labels (the 様式 catalogue), not entries here.
 ENGLISH: dict[str, str] = {
     "national pension": "国民年金", "pension": "年金", "japan pension service": "日本年金機構",
     "resident registry": "住民基本台帳", "resident register": "住民基本台帳", "resident record": "住民基本台帳",

@@ -133,9 +133,9 @@ def test_change_log_answers_with_the_date_of_the_change(index):
     assert ans.answer == ans.citations[0].chunk.change.date
 
 
-@pytest.mark.xfail(reason="since the schema's English terms went (issue 21), an English period question naming no form "
-                          "word has no item and rests on retrieval alone: answered on the CLI's index, not on this "
-                          "fixture's; items found by what the catalogue says they hold is issue 22", strict=False)
+@pytest.mark.xfail(reason="a known false not_stated since the schema's English terms went (issue 21): an English period "
+                          "question naming no form word finds no item, and the passage retrieval ranks first holds no "
+                          "period; items found by what the catalogue says they hold is issue 22", strict=True)
 def test_period_in_english_with_no_form_word(index):
     ans = answer(index, "How long does Chiba keep its national pension file?")
     assert (ans.status, ans.answer) == (ANSWERED, "6年以上10年未満")

@@ -29,8 +29,9 @@ def cmd_parse(args) -> int:
             print(f"piaqa: error: {exc}", file=sys.stderr)
             status = EXIT_USAGE
             continue
-        print(to_json(document_dict(doc, record_of(doc))) if args.json else document_text(doc, values=not args.outline))
-        quality = read_quality(doc)
+        record = record_of(doc)
+        print(to_json(document_dict(doc, record)) if args.json else document_text(doc, values=not args.outline))
+        quality = read_quality(doc, record)
         print(f"piaqa: {doc.source}: read {quality.summary()}", file=sys.stderr)
         if quality.warning:
             print(f"piaqa: warning: {doc.source}: {quality.warning}", file=sys.stderr)

@@ -12,10 +12,9 @@ from ..models import Item
 from ..schema import CIRCLED, form_labels, label_core, resolve
 from ..text import compact, find_date, is_blank, join_wrapped, squeeze, strip_html, table_columns
 from .fields import OPTION_HEAD, OPTION_MARK, find_checked, find_selected, split_options
-from .record import typed_item
+from .record import PDF, TABLE, typed_item
 from .markers import COVER_LABELS, split_pdf_label, table_label, unknown_table_label
 
-PDF, TABLE = "pdf_text", "table_text"
 STYLE = re.compile(r"^[\s\u3000]*[\[［]\s*(?:平成|令和)\s*[0-9０-９元]{1,2}\s*年\s*[0-9０-９]{1,2}\s*月\s*様式\s*[0-9０-９][\]］]\s*$")
 REPEAT = re.compile(r"(\[[^\[\]]+\])(?:\s+\1)+")  # an HTML table and its flattened copy
 DEBRIS = re.compile(r"^[\[\]［］\s○〇()（）]*$")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..models import Document
 from .document import walk
-from .record import Coverage, record_of
+from .record import Coverage, Record, record_of
 
 WHOLE_DOCUMENT_PAGES = 5  # a document this long is a whole assessment, not an opening
 LOST_SHARE = 0.2  # found less than this share of the items its form type prints, the form was lost: the samples
@@ -30,13 +30,14 @@ class ReadQuality:
         return f"{self.items} items ({self.known} form items, {self.choices} with a selected option{cover}){pages}"
 
 
-def read_quality(doc: Document) -> ReadQuality:
-    """Counts of what was read from `doc`, with a warning when a whole document reads far below its form."""
+def read_quality(doc: Document, record: Record | None = None) -> ReadQuality:
+    """Counts of what was read from `doc`, with a warning when a whole document reads far below its form
+    (`record`: its typed record, when the caller has it already)."""
     items = [it for s in walk(doc.sections) for it in s.items if not it.history]
     known = len({it.key for it in items if it.key})
     choices = sum(1 for it in items if it.selected or it.checked)
     pages = max(doc.pages) if doc.pages else None
-    coverage = record_of(doc).coverage
+    coverage = (record or record_of(doc)).coverage
     warning = None
     whole = pages and pages >= WHOLE_DOCUMENT_PAGES
     if whole and coverage.expected and coverage.found < LOST_SHARE * coverage.expected:
