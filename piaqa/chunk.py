@@ -155,6 +155,14 @@ def chunk_document(doc: Document, limit: int = 800) -> list[Chunk]:
     return chunks
 
 
+def shown_blank(chunk: Chunk) -> bool:
+    """The passage shows its item left blank, so "left blank" is an answer: a placeholder printed on the
+    row (—, -) in either text family; in a table dump also a choice left unselected or an empty row. A PDF
+    dump's cells drift apart, so there an empty row or a bare option list says only that the value is
+    printed elsewhere."""
+    return chunk.state == "blank" if chunk.family == "pdf_text" else is_empty(chunk)
+
+
 def is_empty(chunk: Chunk) -> bool:
     """The passage's item says nothing: its typed value is blank or a choice left unselected; for a passage
     no catalogue item types (an unlabelled row), no selection, no tick and a placeholder value (—, 提供先一覧に記載).

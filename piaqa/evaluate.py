@@ -95,16 +95,36 @@ def corpus_for(qa_path: Path, settings: Settings) -> Path:
 HALVES = {"a/b": ("a", "b"), "c/d": ("c", "d")}  # the dev set's writers: the first two, and the two added later
 
 
-def breakdown(scorer, questions: list[dict], results: dict, seeds: Path) -> dict:
-    """Scores per half of the dev set (by writer) and, for answers, per question kind."""
-    out = {}
-    for name, writers in HALVES.items():
-        part = [q for q in questions if q["id"].split("-")[0] in writers]
-        if part:
-            out[name] = scorer.score(part, results, seeds)
-    for kind in sorted({q.get("kind", "") for q in questions}):
-        out[f"kind:{kind}"] = scorer.score([q for q in questions if q.get("kind") == kind], results, seeds)
+def not_stated_scores(questions: list[dict], answers: dict) -> dict:
+    """Precision and recall of piaqa's "not stated" against the QA file's `unanswerable` flags: of the
+    questions answered not_stated, the share the form really does not answer; of those it does not answer,
+    the share answered not_stated. {"not_stated_precision", "not_stated_recall", "not_stated_said"}; a
+    figure is left out where nothing counts towards it.
+
+    >>> qs = [{"id": "1", "unanswerable": True}, {"id": "2"}, {"id": "3", "unanswerable": True}]
+    >>> not_stated_scores(qs, {"1": {"status": "not_stated"}, "2": {"status": "not_stated"}, "3": {"status": "answered"}})
+    {'not_stated_said': 2, 'not_stated_precision': 0.5, 'not_stated_recall': 0.5}
+    """
+    said = [q for q in questions if answers.get(q["id"], {}).get("status") == "not_stated"]
+    unanswerable = [q for q in questions if q.get("unanswerable")]
+    out: dict = {"not_stated_said": len(said)}
+    if said:
+        out["not_stated_precision"] = round(sum(bool(q.get("unanswerable")) for q in said) / len(said), 3)
+    if unanswerable:
+        out["not_stated_recall"] = round(sum(q in said for q in unanswerable) / len(unanswerable), 3)
     return out
+
+
+def breakdown(scorer, questions: list[dict], results: dict, seeds: Path) -> dict:
+    """Scores per half of the dev set (by writer), per voice where the QA file has one (staff, auditor,
+    citizen) and, for answers, per question kind."""
+    groups = [(name, [q for q in questions if q["id"].split("-")[0] in writers]) for name, writers in HALVES.items()]
+    groups += [(f"voice:{v}", [q for q in questions if q.get("voice") == v])
+               for v in sorted({q["voice"] for q in questions if q.get("voice")})]
+    groups += [(f"kind:{k}", [q for q in questions if q.get("kind") == k])
+               for k in sorted({q.get("kind", "") for q in questions})]
+    return {name: {**scorer.score(part, results, seeds), **not_stated_scores(part, results)}
+            for name, part in groups if part}
 
 
 def run_eval(qa_path: Path, settings: Settings, baselines: bool = True, k: int = 10,
@@ -143,7 +163,7 @@ def run_eval(qa_path: Path, settings: Settings, baselines: bool = True, k: int =
         result = answer(index, q["question"])
         latencies.append((time.perf_counter() - start) * 1000)
         answers[q["id"]] = {"id": q["id"], **answer_dict(result)}
-    report["piaqa_answers"] = scorer.score(questions, answers, seeds)
+    report["piaqa_answers"] = {**scorer.score(questions, answers, seeds), **not_stated_scores(questions, answers)}
     report["answers_by"] = breakdown(scorer, questions, answers, seeds)
     report["ask_ms_p50"] = round(percentile(latencies, 50), 1)
     report["ask_ms_p95"] = round(percentile(latencies, 95), 1)
@@ -156,16 +176,18 @@ def run_eval(qa_path: Path, settings: Settings, baselines: bool = True, k: int =
 
 def report_text(report: dict) -> str:
     rows = [name for name in ("piaqa", "piaqa_answers", "baseline_bm25", "baseline_dense") if name in report]
-    metrics = ["recall@1", "recall@5", "mrr@10", "cite@3", "answer_acc", "not_stated_acc", "false_not_stated"]
+    metrics = ["recall@1", "recall@5", "mrr@10", "cite@3", "answer_acc", "not_stated_acc", "false_not_stated",
+               "not_stated_precision", "not_stated_recall"]
     metrics = [m for m in metrics if any(m in report[r] for r in rows)]
-    lines = [f"{'method':<16}" + "".join(f"{m:>17}" for m in metrics)]
+    width = {m: max(len(m) + 2, 10) for m in metrics}
+    lines = [f"{'method':<16}" + "".join(f"{m:>{width[m]}}" for m in metrics)]
     for r in rows:
-        lines.append(f"{r:<16}" + "".join(f"{report[r].get(m, '-'):>17}" for m in metrics))
+        lines.append(f"{r:<16}" + "".join(f"{report[r].get(m, '-'):>{width[m]}}" for m in metrics))
     by = report.get("answers_by", {})
     if by:
         lines.append("answers by half and kind:")
         for name, scores in by.items():
-            lines.append(f"  {name:<16}" + "".join(f"{scores.get(m, '-'):>17}" for m in metrics))
+            lines.append(f"  {name:<14}" + "".join(f"{scores.get(m, '-'):>{width[m]}}" for m in metrics))
     lines.append(f"questions: {report['questions']}; search p50 {report['search_ms_p50']} ms, "
                  f"p95 {report['search_ms_p95']} ms; ask p50 {report['ask_ms_p50']} ms, p95 {report['ask_ms_p95']} ms "
                  f"(warm, in-process); index build {report['index_build_s']} s, "

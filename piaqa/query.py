@@ -237,7 +237,7 @@ def detect_keys(text: str) -> tuple[str, ...]:
     for key, score in _term_matches(low, flat).items():
         found[key] = max(found.get(key, 0.0), score)
     described = [] if labelled else item_scores(expand(text))
-    if described and by_key(described[0][0]).absent and described[0][0] not in found:
+    if described and by_key(described[0][0]).absent:
         # a fact no form prints, meant by the question's own words where it names no printed label
         # (item_match keeps an absent fact only when the question uses a word its related items lack)
         found[described[0][0]] = DESCRIPTION_WEIGHT + max(found.values(), default=0.0)

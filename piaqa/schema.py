@@ -57,6 +57,8 @@ def resolve(label: str, path: tuple[str, ...] = ()) -> FormItem | None:
     ('itaku.contractor_name', 'itaku.contractor_name')
     >>> resolve("①法令上の根拠", ("Ⅱ", "5. 特定個人情報の提供・移転", "移転先1")).key
     'provide.legal_basis'
+    >>> resolve("②法令上の根拠", ("Ⅰ 基本情報", "7. 他の評価実施機関")).key  # a PDF dump's drifted row
+    'linkage.legal_basis'
     """
     core = label_core(label)
     entries = _by_label().get(core, ()) or next(
@@ -66,7 +68,26 @@ def resolve(label: str, path: tuple[str, ...] = ()) -> FormItem | None:
     if scoped:
         return scoped[0]
     plain = [e for e in entries if not e.within]
-    return plain[0] if plain else None
+    if plain:
+        return plain[0]
+    numbered = [e for e in entries if _printed_at(e, label, path)]
+    return numbered[0] if len(numbered) == 1 else None
+
+
+ROMAN = re.compile(r"^\s*([ⅠⅡⅢⅣⅤⅥ])")
+
+
+def _printed_at(entry: FormItem, label: str, path: tuple[str, ...]) -> bool:
+    """Whether some form type prints `entry` with the label's own circled number (or none) in the part
+    (Ⅰ, Ⅱ …) the path is in: where a PDF dump puts a label under the wrong sub-section title, its number
+    tells the rows of one label apart (②法令上の根拠 is 情報連携's, the unnumbered one 個人番号の利用's)."""
+    circled = label.strip()[:1] if label.strip()[:1] in CIRCLED else ""
+    part = next((m.group(1) for p in path[:1] if (m := ROMAN.match(p))), None)
+    for _, number in entry.numbers:
+        last = number.rsplit("-", 1)[-1]
+        if (last == circled if circled else last[:1] not in CIRCLED) and (part is None or number.startswith(part)):
+            return True
+    return False
 
 
 def by_key(key: str) -> FormItem:

@@ -7,7 +7,12 @@ import pytest
 from piaqa.answer.asks import asked_type, moved_values, offered_options
 from piaqa.answer.extractors import empty, extract, extract_kind, is_debris
 from piaqa.answer.rank import group_numbers, in_section, moved_in, section_numbers
+from dataclasses import replace
+
+from piaqa.answer.core import prints
+from piaqa.chunk import shown_blank
 from piaqa.query import detect_keys
+from piaqa.schema import by_key
 from piaqa.models import Change, Chunk
 
 
@@ -96,6 +101,33 @@ def test_sections_and_groups_named_by_number():
     assert in_section(chunk("x", section="Ⅲ リスク対策 > 4. 委託"), {("Ⅲ", "5")}, False) == 0.0
     assert in_section(chunk("x", section="表紙"), set(), True) == 1.0
     assert group_numbers("委託事項２の委託先 and system 3") == {"委託事項2", "システム3"}
+
+
+def test_a_form_item_sits_in_the_sub_section_its_form_prints_it_in():
+    """A PDF dump may print a row under the title of another sub-section: a catalogue item is where the 様式
+    prints it for the document's form type (情報連携's ②法令上の根拠 is Ⅰ-5-② of a 重点項目評価書)."""
+    drifted = replace(chunk("-", item="②法令上の根拠", key="linkage.legal_basis", family="pdf_text",
+                            section="Ⅰ 基本情報 > 7. 他の評価実施機関"), form="重点項目評価書")
+    assert in_section(drifted, {("Ⅰ", "5")}, False) == 1.0
+    assert in_section(drifted, {("Ⅰ", "7")}, False) == 0.0
+
+
+@pytest.mark.parametrize("family, value, state, shown", [
+    ("pdf_text", "-", "blank", True),  # a dash printed on the row: the form leaves it blank
+    ("pdf_text", "", "unread", False),  # nothing beside the label: the value drifted elsewhere
+    ("pdf_text", "<選択肢> 1) 委託する 2) 委託しない", "unselected", False),  # a PDF option list alone says nothing
+    ("table_text", "[] <選択肢> 1) 委託する 2) 委託しない", "unselected", True),
+    ("table_text", "—", "blank", True),
+])
+def test_only_a_row_shown_blank_answers_left_blank(family, value, state, shown):
+    assert shown_blank(replace(chunk(value, item="x", key="itaku.present", family=family), state=state)) is shown
+
+
+def test_a_label_printed_as_a_heading_is_an_item_of_the_document_but_not_in_a_sentence():
+    technical = by_key("risk.technical")
+    heading = chunk("＜技術的対策＞\n１．ウイルス対策ソフトを導入する。")
+    sentence = chunk("技術的対策を講じている。")
+    assert prints([heading], technical) and not prints([sentence], technical)
 
 
 @pytest.mark.parametrize("k", [-1, 0, 2.5, "3", True, 10_000])

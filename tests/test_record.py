@@ -86,12 +86,26 @@ def item(raw: str, value: str = "", selected: str | None = None, options=(), che
     ("<選択肢> 1) 10人未満 2) 10人以上50人未満", None, "table_text", UNSELECTED, ""),
     ("使用者数", None, "pdf_text", UNREAD, ""),  # the value drifted away from its label in a PDF dump
     ("[ 職員全員 ]", None, "table_text", UNREAD, "職員全員"),  # written, but no member of the list
+    # the bracket names a member, and the option list after it runs into a detail the reader cannot split
+    ("[50人以上100人未満] <選択肢> 1) 10人未満 2) 50人以上100人未満 (内訳: 職員 60人、委託先の従業者 20人。)",
+     None, "table_text", READ, "50人以上100人未満"),
 ])
 def test_a_one_of_value_is_one_member_of_its_list_or_unselected_or_unread(row, selected, family, state, text):
     value = one_of(USERS, item(row, selected=selected), family)
     assert (value.state, value.text) == (state, text)
     if state == READ:
         assert value.text in USERS.options
+
+
+def test_a_text_item_with_nothing_beside_its_label_is_unread_in_a_pdf_dump_and_blank_in_a_table():
+    basis = by_key("linkage.legal_basis")
+
+    def row(raw, value):
+        return Item("②法令上の根拠", basis.key, value, raw, (1, 1))
+
+    assert typed(basis, row("②法令上の根拠", ""), "pdf_text").state == UNREAD
+    assert typed(basis, row("②法令上の根拠 -", "-"), "pdf_text").state == BLANK
+    assert typed(basis, row("②法令上の根拠", ""), "table_text").state == BLANK
 
 
 def test_ticks_are_the_ticked_members_or_unselected_or_unread():
@@ -133,6 +147,7 @@ def test_every_one_of_value_is_a_member_and_coverage_is_reported(records, name):
     ("002_36f852d2897e428a.txt", "itaku.contractor_name", "委託事項3", READ, "株式会社パソナ"),  # 002:819
     ("002_36f852d2897e428a.txt", "itaku.contractor_name", "委託事項1", READ, "富士通Japan株式会社"),  # 002:686
     ("000_e1b5c79a0a16442b.txt", "jimu.target_count", None, READ, "10万人以上30万人未満"),  # 000:146
+    ("003_29360f64495ac016.txt", "disclosure.fee", None, READ, "無料"),  # 003:435, a detail after the list
 ])
 def test_values_read_from_the_documents_own_lines(records, name, key, group, state, text):
     found = [r for r in records[name].items if r.key == key and r.group == group]

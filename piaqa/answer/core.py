@@ -8,8 +8,10 @@ Status:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
+from ..chunk import shown_blank
 from ..models import Chunk, Hit
 from ..orgs import unknown_organisation
 from ..query import Query, analyse
@@ -85,6 +87,17 @@ def read_well(chunks: list[Chunk]) -> bool:
     return len({c.key for c in chunks if c.key and not c.history}) >= WELL_READ_ITEMS
 
 
+def prints(chunks: list[Chunk], entry: FormItem) -> bool:
+    """Whether a document prints one of the item's labels as a line of its own (a heading inside free text,
+    ＜技術的対策＞): then "the form type has no such item" is no answer. A label's words inside a sentence
+    (保管期間を過ぎた…) are no item."""
+    labels = {label_core(label) for label in entry.labels}
+    return any(label_core(HEADING_MARKS.sub("", line)) in labels for c in chunks for line in c.text.splitlines())
+
+
+HEADING_MARKS = re.compile(r"[＜＞<>【】〈〉\[\]［］]")
+
+
 def schema_verdict(index, query: Query, entry: FormItem | None, asks: str, doc: str, hits: list[Hit]) -> Answer | None:
     """'Not stated' that is certain from the schema and the document alone, before any ranking: a fact
     no form item holds, no 変更箇所 for a question about changes, no such item in this document."""
@@ -98,14 +111,16 @@ def schema_verdict(index, query: Query, entry: FormItem | None, asks: str, doc: 
         return Answer(question, NOT_STATED, text, _cite(related, hits), _label(entry))
     chunks = index.chunks_of(doc)
     form = chunks[0].form if chunks else None
-    if entry and not printed_by(form, entry.key) and not any(c.key == entry.key for c in chunks):
+    if entry and not printed_by(form, entry.key) and not any(c.key == entry.key for c in chunks) and not prints(
+            chunks, entry):
         return Answer(question, NOT_STATED, not_stated(question, "form_has_no_item", form=form, label=_label(entry)),
                       _cite([], hits), _label(entry))
     if asks == "change" and not any(c.history for c in chunks):
         return Answer(question, NOT_STATED, not_stated(question, "no_changelog"), _cite([], hits), "変更箇所")
     if entry and (entry.key.startswith("cover.") or (asks != "change" and not log_only(chunks) and read_well(chunks))):
         labels = {label_core(label) for label in entry.labels}
-        if not any(c.key == entry.key or label_core(c.item) in labels for c in chunks if not c.history):
+        if not any(c.key == entry.key or label_core(c.item) in labels for c in chunks if not c.history) and not prints(
+                chunks, entry):
             return Answer(question, NOT_STATED, not_stated(question, "document_has_no_item", label=_label(entry)),
                           _cite([], hits), _label(entry))
     return None
@@ -171,7 +186,7 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
     if offered and not best.extracted:
         return from_offered(index, query, ranked, offered, hits, looked_for)
     if empty(chunk):
-        if chunk.family != "pdf_text":
+        if shown_blank(chunk):
             return from_blank(index, query, best, asks, asked, hits, looked_for)
         # a PDF dump prints many values away from their labels: what is printed near the label first
         near = printed_option(index, chunk, offered) or value_beside(index, chunk, asks, question, asked)

@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Literal
 
+from ..chunk import shown_blank
 from ..models import Chunk, Hit
-from ..schema import label_core
+from ..schema import by_key, label_core
 from ..text import compact
 from ..query import expand
 from ..tokenize import tokens
@@ -28,7 +29,7 @@ from .extractors import empty, extract_kind
 Origin = Literal["search", "keyed", "label"]
 POOL = 15  # search passages of the document that compete
 FALLBACK_FIT = 0.3  # a value of another type than the one asked for fits a little
-BLANK_FIT = 0.5  # a blank item of a table dump answers any question about it: "left blank"
+BLANK_FIT = 0.5  # an item shown blank answers any question about it: "left blank"
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Weights:
     moved: float = 1.5  # a change row whose 変更前 and 変更後 hold the two values the question names
     wh: float = 0.5
     fit: float = 0.6
-    blank: float = -0.6  # in a PDF dump a blank label's value is usually printed elsewhere
+    blank: float = -0.6  # a PDF dump's row with nothing beside its label: the value is printed elsewhere
     history: float = -1.5  # a change-log row for a question about the current form, or the reverse
 
     def __post_init__(self) -> None:
@@ -133,11 +134,19 @@ def section_numbers(question: str) -> set[tuple[str, str]]:
 
 
 def in_section(chunk: Chunk, numbers: set[tuple[str, str]], cover: bool) -> float:
-    """1 when the chunk lies in a sub-section the question names by number (or on the cover it names)."""
+    """1 when the chunk lies in a sub-section the question names by number (or on the cover it names). A
+    form item's sub-section is where the 様式 prints it for the chunk's form type (a PDF dump may put its
+    row under another sub-section's title); an unknown row's is the path it was read under."""
     parts = chunk.section.split(" > ")
     if cover and parts[0].startswith("表紙"):
         return 1.0
-    if not numbers or len(parts) < 2:
+    if not numbers:
+        return 0.0
+    printed = by_key(chunk.key).number(chunk.form) if chunk.key else None
+    if printed:
+        top, _, rest = printed.partition("-")
+        return float((top, rest.split("-")[0]) in numbers)
+    if len(parts) < 2:
         return 0.0
     sub = re.match(r"\s*([0-9０-９]{1,2})\s*[.．]", parts[1])
     top = parts[0].split(" ")[0]
@@ -259,7 +268,7 @@ def featurize(c: Candidate, q: Signals, view, fit: float, blank: bool) -> Featur
         moved=moved_in(chunk, q.moved),
         wh=float(any(w in label_core(chunk.item) for w in q.wh)),
         fit=fit,
-        blank=float(blank and chunk.family == "pdf_text"),  # blank is only trusted in table dumps
+        blank=float(blank),  # its value is printed elsewhere (a PDF dump's drifted row)
         history=float(chunk.history != q.history),
     )
 
@@ -290,10 +299,10 @@ def rank(view, doc: str, hits: Sequence[Hit], query, asks: str, w: Weights = Wei
         found, kind = extract_kind(c.chunk, asks, query.text, set(q.topic))
         if found and q.offered and not any(o in compact(found) for o in q.offered):
             found, kind = None, None  # the question lists the options: another value is no answer
-        blank = empty(c.chunk)
-        # a blank item of a table dump (where blankness is shown reliably) answers "left blank"
-        fit = 1.0 if kind == asks else FALLBACK_FIT if found else BLANK_FIT * (blank and c.chunk.family != "pdf_text")
-        f = featurize(c, q, view, fit, blank)
+        # an item shown blank answers "left blank"; one whose value is printed elsewhere (a PDF dump) is penalised
+        fit = 1.0 if kind == asks else FALLBACK_FIT if found else BLANK_FIT * shown_blank(c.chunk)
+        elsewhere = c.chunk.family == "pdf_text" and empty(c.chunk) and not shown_blank(c.chunk)
+        f = featurize(c, q, view, fit, elsewhere)
         out.append(Scored(c, f, score(f, w), found, kind))
     out.sort(key=lambda s: -s.score)
     return out

@@ -121,6 +121,8 @@ def one_of(entry: FormItem, item: Item, family: str = TABLE) -> Value:
     written = [b for b in brackets if b and not re.fullmatch(r"[○〇\s]*", b)]
     if any(not _member(w, options) for w in written):
         return Value(UNREAD, written[0])
+    if len(set(written)) == 1:  # [無料] before an option list the reader could not split: the bracket says it
+        return Value(READ, _member(written[0], options), number=count, unit=entry.unit)
     if family == PDF and not brackets:
         return Value(UNREAD)
     return Value(UNSELECTED, number=count, unit=entry.unit)
@@ -152,6 +154,8 @@ def typed(entry: FormItem, item: Item, family: str = TABLE) -> Value:
     if entry.type == "ticks":
         return ticks(entry, item)
     text = item.value.strip()
+    if not text and family == PDF:
+        return Value(UNREAD)  # nothing beside the label: a PDF dump printed the value away from it
     if is_placeholder(text):
         return Value(BLANK)
     if entry.type == "count":
