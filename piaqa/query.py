@@ -17,7 +17,7 @@ from .text import ERAS, compact, squeeze
 from .orgs import NO_VOCABULARY, Vocabulary, normalise
 from .vocabulary import ABBREVIATIONS, ENGLISH
 
-NAME_QUESTION = re.compile(r"\bwho\b|\bwhich (?:company|companies|firm|vendor|body|organi[sz]ation)|誰|だれ|どこの(?:会社|業者)|会社名|業者名|社名")
+NAME_QUESTION = re.compile(r"\bwho\b|\bwhich (?:company|companies|firm|vendor|body|organi[sz]ation)|誰|だれ|どこの(?:会社|業者)|会社名|業者名|社名|名前|名称|\bname\b")
 HISTORY_WORDS = ("変更", "改正", "変わった", "変わりました", "追加された", "削除された", "以前", "旧", "change", "revis", "amend",
                  "previous", "moved from", "were added", "was added", "history")
 AFFAIR_TAIL = re.compile(r"(に関する事務|関係事務|の事務|事務)$")

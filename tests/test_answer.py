@@ -121,6 +121,14 @@ def test_a_count_is_of_the_noun_asked_about(index):
     assert (ans.status, ans.answer) == (ANSWERED, "22件")
 
 
+def test_an_annex_split_into_several_passages_is_counted_whole(index):
+    """別添１ 記録項目 of 大分市's 国民年金 file is printed in three columns over several passages (000:894-1002):
+    its entries are numbered 1..130, and the count is of the whole list, citing the passage of its last entry."""
+    ans = answer(index, "大分市の国民年金の別添１の記録項目は全部でいくつある？")
+    assert (ans.status, ans.answer) == (ANSWERED, "130")
+    assert ans.citations[0].chunk.key == "annex.record_items" and "130" in ans.citations[0].chunk.text
+
+
 def test_a_rating_item_without_the_count_asked_for_is_answered_from_its_detail(index):
     ans = answer(index, "さいたま市の情報セキュリティの監査は何課が対象？")
     assert (ans.status, ans.answer) == (ANSWERED, "24課")

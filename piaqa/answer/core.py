@@ -23,7 +23,7 @@ from ..tokenize import tokens
 from .asks import asked_type, offered_options
 from .extract import find_contact
 from .extractors import empty, extract, plain
-from .nearby import detail_of, every_value, printed_option, stated_elsewhere, value_beside
+from .nearby import annex_count, detail_of, every_value, printed_option, stated_elsewhere, value_beside
 from .rank import POOL, Scored, group_of, log_only, rank
 from .scope import filter_conflict
 from .wording import language, not_stated, say, word
@@ -214,6 +214,9 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
         where = say(question, "under", item=chunk.item) if chunk.item else ""
         return Answer(question, NOT_STATED, not_stated(question, "no_typed", what=what or word(question, asks),
                                                        where=where), _cite([Hit(chunk, 0.0)], hits), looked_for)
+    counted = annex_count(index, chunk) if asks == "count" else None
+    if counted:  # an annex split into several passages is one list
+        return Answer(question, ANSWERED, str(counted[0]), _cite([Hit(c, 0.0) for c in counted[1]], hits), looked_for)
     if asks in ("name", "value", "choice", "list") or (asks == "explain" and chunk.checked):
         values = every_value(index, best, question, asked)
         if values:

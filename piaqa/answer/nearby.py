@@ -5,11 +5,13 @@ same group, or in every group the item recurs in. Pure look-ups over one documen
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ..models import Chunk
 from ..parse.fields import split_options
+from ..schema import by_key
 from ..text import compact
-from .extract import asked_unit, find_quantity
+from .extract import asked_unit, find_quantity, numbered_count
 from .extractors import empty, extract, extract_kind
 from .rank import Scored, group_numbers, group_of
 
@@ -95,3 +97,18 @@ def every_value(index, best: Scored, question: str, asked: set[str]) -> list[tup
     given = {v for _, v in grouped.values()}
     loose = [(c, v) for c, v in found if v and not group_of(c) and v not in given]
     return sorted([*grouped.values(), *loose], key=lambda cv: (group_of(cv[0]) is None, cv[0].lines[0]))
+
+
+def annex_count(index, chunk: Chunk) -> tuple[int, list[Chunk]] | None:
+    """How many entries a numbered annex (別添 記録項目) lists, counted over all its passages — an annex split
+    into several passages is one list — with the passages of its first and last entries; None when the
+    chunk is no annex item or its entries are not numbered."""
+    if not chunk.key or by_key(chunk.key).type != "annex":
+        return None
+    whole = [c for c in index.chunks_of(chunk.doc) if c.key == chunk.key and c.section == chunk.section and not c.history]
+    n = numbered_count("\n".join(c.text for c in whole))
+    if not n:
+        return None
+    entry = re.compile(rf"(?<![0-9]){n}(?![0-9])")
+    last = next((c for c in reversed(whole) if entry.search(unicodedata.normalize("NFKC", c.text))), whole[-1])
+    return n, list(dict.fromkeys([last, whole[0]]))

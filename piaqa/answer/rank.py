@@ -123,14 +123,20 @@ ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ", "VI": "
 COVER = re.compile(r"表紙|\bcover\b", re.I)
 
 
-def section_numbers(question: str) -> set[tuple[str, str]]:
-    """Sub-sections a question names by number: "Ⅱ.2", "III-5", "Ⅰ．５" -> {("Ⅱ", "2"), …}.
+ANNEX_NUMBER = re.compile(r"別添\s*([0-9０-９]{1,2})|\bannex\s*([0-9]{1,2})\b", re.I)
+ANNEX_TITLE = re.compile(r"^[（(]\s*別添\s*([0-9０-９]{1,2})")
 
-    >>> sorted(section_numbers("in Ⅱ.2 基本情報 and III-5"))
-    [('Ⅱ', '2'), ('Ⅲ', '5')]
+
+def section_numbers(question: str) -> set[tuple[str, str]]:
+    """Sub-sections a question names by number: "Ⅱ.2", "III-5", "Ⅰ．５" -> {("Ⅱ", "2"), …}; an annex by its
+    number: "別添１", "annex 2" -> ("別添", "1").
+
+    >>> sorted(section_numbers("in Ⅱ.2 基本情報 and III-5, 別添１"))
+    [('Ⅱ', '2'), ('Ⅲ', '5'), ('別添', '1')]
     """
-    return {(ROMAN.get(m.group(1), m.group(1)), unicodedata.normalize("NFKC", m.group(2)))
-            for m in SECTION_NUMBER.finditer(question)}
+    found = {(ROMAN.get(m.group(1), m.group(1)), unicodedata.normalize("NFKC", m.group(2)))
+             for m in SECTION_NUMBER.finditer(question)}
+    return found | {("別添", unicodedata.normalize("NFKC", m.group(1) or m.group(2))) for m in ANNEX_NUMBER.finditer(question)}
 
 
 def in_section(chunk: Chunk, numbers: set[tuple[str, str]], cover: bool) -> float:
@@ -143,9 +149,13 @@ def in_section(chunk: Chunk, numbers: set[tuple[str, str]], cover: bool) -> floa
     if not numbers:
         return 0.0
     printed = by_key(chunk.key).number(chunk.form) if chunk.key else None
+    if printed and printed.startswith("別添"):
+        return float(("別添", printed.removeprefix("別添").split("-")[0]) in numbers)
     if printed:
         top, _, rest = printed.partition("-")
         return float((top, rest.split("-")[0]) in numbers)
+    if annex := ANNEX_TITLE.match(parts[0]):
+        return float(("別添", unicodedata.normalize("NFKC", annex.group(1))) in numbers)
     if len(parts) < 2:
         return 0.0
     sub = re.match(r"\s*([0-9０-９]{1,2})\s*[.．]", parts[1])
