@@ -129,6 +129,15 @@ def test_an_annex_split_into_several_passages_is_counted_whole(index):
     assert ans.citations[0].chunk.key == "annex.record_items" and "130" in ans.citations[0].chunk.text
 
 
+def test_an_item_that_holds_only_what_the_question_says_is_no_answer(index):
+    """The form gives the 所属長's title, not the person: asked the name of the 市民課長, repeating the title is
+    no answer."""
+    ans = answer(index, "大分市の住基で所属長の市民課長って名前は何？")
+    assert ans.status == NOT_STATED and "市民課長" in ans.answer
+    assert ans.citations[0].chunk.item == "②所属長の役職名"
+    assert answer(index, "大分市の住基の所属長の役職名は？").answer.startswith("市民課長")
+
+
 def test_a_rating_item_without_the_count_asked_for_is_answered_from_its_detail(index):
     ans = answer(index, "さいたま市の情報セキュリティの監査は何課が対象？")
     assert (ans.status, ans.answer) == (ANSWERED, "24課")

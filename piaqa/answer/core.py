@@ -18,7 +18,7 @@ from ..query import Query, analyse
 from ..retrieve import check_k, checked_question
 from ..forms import printed_by
 from ..schema import FormItem, by_key, label_core
-from ..text import has_content, squeeze
+from ..text import compact, has_content, squeeze
 from ..tokenize import tokens
 from .asks import asked_type, offered_options
 from .extract import find_contact
@@ -217,6 +217,10 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
     counted = annex_count(index, chunk) if asks == "count" else None
     if counted:  # an annex split into several passages is one list
         return Answer(question, ANSWERED, str(counted[0]), _cite([Hit(c, 0.0) for c in counted[1]], hits), looked_for)
+    if asks in ("name", "value", "list") and restates(best.extracted or "", question):
+        # the item holds only what the question already says (the name of the 課長 a question names): no answer
+        return Answer(question, NOT_STATED, not_stated(question, "only_restated", item=chunk.item or looked_for or "",
+                                                       value=best.extracted), _cite([Hit(chunk, 0.0)], hits), looked_for)
     if asks in ("name", "value", "choice", "list") or (asks == "explain" and chunk.checked):
         values = every_value(index, best, question, asked)
         if values:
@@ -225,6 +229,23 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
                           _cite([h for _, _, h in named], hits), looked_for, values=named)
     value = best.extracted or extract(chunk, "value", question, asked) or plain(chunk)
     return Answer(question, ANSWERED, value, _cite([Hit(chunk, 0.0)], hits), looked_for)
+
+
+RESTATED_MIN = 4  # characters of a value long enough that finding it in the question is no coincidence
+
+
+def restates(value: str, question: str) -> bool:
+    """Whether a value is already written in the question (an answer that only repeats the question): each of
+    its words, but a tail of one or two characters with no digit (ほか, 等), is in it.
+
+    >>> restates("健康保険課長", "what is the name of the current 健康保険課長?"), restates("富士通株式会社", "委託先は？")
+    (True, False)
+    >>> restates("市民課長 ほか", "所属長の市民課長の名前は？")
+    True
+    """
+    words = [w for w in map(compact, re.split(r"[\s、,・]+", value)) if len(w) > 2 or re.search(r"\d", w)]
+    flat = compact(question)
+    return sum(map(len, words)) >= RESTATED_MIN and all(w in flat for w in words)
 
 
 def grounded(s: Scored) -> bool:

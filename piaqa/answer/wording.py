@@ -23,6 +23,8 @@ SENTENCES: dict[str, dict[str, str]] = {
     "none_marked": {"ja": "{options}のどれにも印がありません。", "en": "none of {options} is marked in the passages about it."},
     "no_typed": {"ja": "{where}{what}の記載がありません。", "en": "no {what} is given{where}."},
     "under": {"ja": "{item}に", "en": " under {item}"},
+    "only_restated": {"ja": "{item}に書かれているのは質問にある「{value}」だけです。",
+                      "en": "{item} gives only {value}, which the question already says."},
     "empty_question": {"ja": "登録されている評価書について質問してください。", "en": "Ask a question about the indexed assessments."},
     "nothing_about": {"ja": "登録されている評価書には、この質問に関する記載がありません。",
                       "en": "Nothing in the indexed assessments is about this question."},
