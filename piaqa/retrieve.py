@@ -239,11 +239,12 @@ class Index:
 
     def search(self, question: str, k: int = 5, org: str | None = None, affair: str | None = None,
                form: str | None = None, history: bool = True, as_of: str | None = None,
-               doc: str | None = None) -> list[Hit]:
+               doc: str | None = None, query: Query | None = None) -> list[Hit]:
         """The k best passages for a question, best first (k from 1 to MAX_K; a question of at most
         MAX_QUESTION_CHARS characters). `as_of` (2024-04-01 or 令和6年4月1日) searches the documents
         as they stood that day: later ones left out, the latest version then current; `doc` keeps one
-        document (its file name). Raises QueryError for a k, a question, a date or a document out of range."""
+        document (its file name); `query`, the question as `analyse` already read it (so it is read once).
+        Raises QueryError for a k, a question, a date or a document out of range."""
         question = checked_question(question)
         check_k(k)
         day = day_key(as_of) if as_of else None
@@ -251,7 +252,8 @@ class Index:
             raise QueryError(f"as_of must be a date such as 2024-04-01 or 令和6年4月1日, got {as_of!r}")
         if not has_content(question):
             return []
-        query = analyse(question, self.vocab)
+        if query is None or query.text != question:
+            query = analyse(question, self.vocab)
         selection = self.selection(query, Filters(org, affair, form, history, day, doc))
         if selection.docs is not None and not selection.docs:
             return []

@@ -310,7 +310,7 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
     if conflict:
         return Answer(question, NO_MATCH, conflict)
     hits = index.search(question, k=max(k, POOL), org=org, affair=affair, form=form, history=history, as_of=as_of,
-                        doc=doc)
+                        doc=doc, query=query)
     if not hits:
         return Answer(question, NO_MATCH, say(question, "no_passage"))
     field = ("org" if len(query.orgs) > 1 and not org else
