@@ -138,6 +138,19 @@ def test_an_item_that_holds_only_what_the_question_says_is_no_answer(index):
     assert answer(index, "大分市の住基の所属長の役職名は？").answer.startswith("市民課長")
 
 
+def test_a_group_counted_is_the_number_of_its_members_in_the_record(index):
+    """千葉市 prints three systems, the first of them where a PDF dump lost its システム1 title (002:127);
+    大分市's 住基 prints seven (004:55-86), and システム8～ left blank counts for none."""
+    assert answer(index, "千葉市の国民年金で使っているシステムはいくつ？").answer == "3"
+    assert answer(index, "How many systems does Oita's resident registry work use?").answer == "7"
+
+
+def test_a_greeting_before_the_question_asks_nothing(index):
+    """「いつも」 is no 「いつ」: a greeting does not make a question ask for a date."""
+    ans = answer(index, "いつもお世話になっております。大分市の住基の委託先は？")
+    assert (ans.status, ans.answer) == (ANSWERED, "日本電気株式会社大分支店")
+
+
 def test_a_rating_item_without_the_count_asked_for_is_answered_from_its_detail(index):
     ans = answer(index, "さいたま市の情報セキュリティの監査は何課が対象？")
     assert (ans.status, ans.answer) == (ANSWERED, "24課")

@@ -23,7 +23,7 @@ from ..tokenize import tokens
 from .asks import asked_type, offered_options
 from .extract import find_contact
 from .extractors import empty, extract, plain
-from .nearby import annex_count, detail_of, every_value, printed_option, stated_elsewhere, value_beside
+from .nearby import annex_count, counted_group, detail_of, group_members, every_value, printed_option, stated_elsewhere, value_beside
 from .rank import POOL, Scored, group_of, log_only, rank
 from .scope import filter_conflict
 from .wording import language, not_stated, say, word
@@ -195,6 +195,10 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
         best = next((s for s in ranked if not s.features.blank and s.extracted
                      and (asks not in TYPED or grounded(s))), best)
         chunk = best.candidate.chunk
+    group = counted_group(question) if asks == "count" and not (best.extracted and grounded(best)) else None
+    members = group_members(index, doc, group) if group else []
+    if members:  # a group counted, where no item the question names gives the count: the record's members
+        return Answer(question, ANSWERED, str(len(members)), _cite([Hit(c, 0.0) for c in members], hits), group)
     if best.kind != asks and asks not in ("value", "choice", "name", "list"):
         beside = value_beside(index, chunk, asks, question, asked)  # a rating asked "何課": its detail says
         if beside:

@@ -24,7 +24,7 @@ FACTS = (
     FactType("phone", re.compile(r"phone|telephone|\btel\b|電話", re.I),
              re.compile(r"(?<![0-9０-９])0[0-9０-９]{1,4}[-－‐(（][0-9０-９]{1,4}[-－‐)）][0-9０-９]{3,4}")),
     FactType("url", re.compile(r"website|\burl\b|web ?page|ホームページ|ＵＲＬ", re.I), re.compile(r"https?://\S+|www\.\S+")),
-    FactType("date", re.compile(r"^\s*when\b|\bwhen (?:did|was|were|is)\b|what date|on what date|いつ|何日|日付|何年何月", re.I),
+    FactType("date", re.compile(r"^\s*when\b|\bwhen (?:did|was|were|is)\b|what date|on what date|いつ(?!も)|何日|日付|何年何月", re.I),
              re.compile(r"(?:令和|平成|昭和)\s*(?:元|[0-9０-９]{1,2})\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日"
                         r"|(?:19|20)[0-9]{2}[/年][0-9]{1,2}[/月][0-9]{1,2}日?")),
 )

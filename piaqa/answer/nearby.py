@@ -9,11 +9,14 @@ import unicodedata
 
 from ..models import Chunk
 from ..parse.fields import split_options
-from ..schema import by_key
+from ..chunk import is_empty
+from ..orgs import normalise
+from ..schema import CATALOGUE, by_key
+from ..vocabulary import ENGLISH
 from ..text import compact
 from .extract import asked_unit, find_quantity, numbered_count
 from .extractors import empty, extract, extract_kind
-from .rank import Scored, group_numbers, group_of
+from .rank import Scored, group_number, group_numbers, group_of
 
 WHY = re.compile(r"\bwhy\b|reason|なぜ|理由|どうして|妥当性", re.I)
 
@@ -112,3 +115,37 @@ def annex_count(index, chunk: Chunk) -> tuple[int, list[Chunk]] | None:
     entry = re.compile(rf"(?<![0-9]){n}(?![0-9])")
     last = next((c for c in reversed(whole) if entry.search(unicodedata.normalize("NFKC", c.text))), whole[-1])
     return n, list(dict.fromkeys([last, whole[0]]))
+
+
+GROUPS = tuple(dict.fromkeys(it.group for it in CATALOGUE if it.group))  # システム, 委託事項, 提供先, 移転先, リスク
+COUNTED = r"(?:の数|数)?(?:は|が|って|を)?(?:全部で|合計で?|合わせて)?\s*(?:いくつ|幾つ|何(?:件|個|つ|種類))"
+
+
+def counted_group(question: str) -> str | None:
+    """The group a question counts (「システムはいくつ？」, "how many systems"), by the group names of the 様式
+    catalogue (and their English words), or None.
+
+    >>> counted_group("千葉市の国民年金で使っているシステムはいくつ？"), counted_group("How many systems does it use?")
+    ('システム', 'システム')
+    >>> counted_group("システムの機能は？") is None
+    True
+    """
+    low = normalise(question)
+    for group in GROUPS:
+        english = [en for en, ja in ENGLISH.items() if ja == group]
+        if re.search(re.escape(group) + COUNTED, low) or any(
+                re.search(rf"\bhow many (?:\w+ ){{0,2}}{re.escape(en)}s?\b", low) for en in english):
+            return group
+    return None
+
+
+def group_members(index, doc: str, group: str) -> list[Chunk]:
+    """One passage per member of a group (システム1, システム2 …) that the document fills in: the group's first
+    item (①システムの名称 for システム, as the 様式 prints it first in each member), one per member — a member
+    whose title a PDF dump lost counts by its item — in print order; a placeholder range left blank is none."""
+    first = next(it.key for it in CATALOGUE if it.group == group)
+    members: dict[tuple, Chunk] = {}
+    for c in index.chunks_of(doc):
+        if c.key == first and not c.history and not is_empty(c):
+            members.setdefault((group_number(c), c.section, c.item), c)  # the parts of one long value: one member
+    return list(members.values())
