@@ -145,6 +145,16 @@ def test_a_group_counted_is_the_number_of_its_members_in_the_record(index):
     assert answer(index, "How many systems does Oita's resident registry work use?").answer == "7"
 
 
+def test_a_choice_left_unselected_is_not_stated_from_another_item(index):
+    """さいたま市 leaves ②保管期間 unselected (003:216); its その妥当性 says the records are kept for good, and
+    ③消去方法 keeps paper forms 7年 — which is no 保管期間. Not stated, citing the item and its own sub-row;
+    大分市's 住基 states 150年間 in ②保管期間's own その妥当性, which answers."""
+    ans = answer(index, "さいたま市の国民年金の特定個人情報の保管期間は？")
+    assert ans.status == NOT_STATED and "7年" not in ans.answer
+    assert [h.chunk.lines for h in ans.citations[:2]] == [(216, 216), (217, 217)]
+    assert "150年" in answer(index, "大分市の住基で住民票の除票は最低何年保管する？").answer
+
+
 def test_a_greeting_before_the_question_asks_nothing(index):
     """「いつも」 is no 「いつ」: a greeting does not make a question ask for a date."""
     ans = answer(index, "いつもお世話になっております。大分市の住基の委託先は？")

@@ -61,6 +61,7 @@ def test_absent_facts_say_why_and_point_to_what_the_form_says():
     ({"item": [{"key": "a", "labels": ["x"]}, {"key": "a", "labels": ["y"]}]}, "appear more than once"),
     ({"item": [{"key": "a", "labels": ["x"], "numbers": {"様式9": "Ⅰ"}}]}, "unknown form type"),
     ({"absent": [{"key": "b", "name": "x", "related": ["nowhere"]}]}, "related key 'nowhere'"),
+    ({"item": [{"key": "a", "labels": ["その妥当性"], "parent": "nowhere"}]}, "parent 'nowhere'"),
 ])
 def test_a_malformed_catalogue_names_the_entry_and_the_fix(data, problem):
     with pytest.raises(CatalogueError, match=problem):

@@ -26,15 +26,28 @@ def siblings_of(index, chunk: Chunk) -> list[Chunk]:
     return [c for c in index.section_of(chunk) if not c.history and c.id != chunk.id]
 
 
+def children_of(siblings: list[Chunk], chunk: Chunk) -> list[Chunk]:
+    """The sub-rows the 様式 prints under an item (its その妥当性, 具体的な…; catalogue `parent`), among its siblings."""
+    return [c for c in siblings if chunk.key and c.key and by_key(c.key).parent == chunk.key]
+
+
+def justifies(chunk: Chunk) -> bool:
+    """A row that gives the reason for another (その妥当性, 入手に係る妥当性 …)."""
+    return bool(chunk.key) and any("妥当性" in label for label in by_key(chunk.key).labels)
+
+
 def stated_elsewhere(index, question: str, blank: Chunk) -> Chunk | None:
-    """When an item is blank, the fact may still be stated beside it: a reason in その妥当性 (for "why"),
-    or the quantity asked for (150年間) in a sibling item of the same group."""
+    """When an item is blank, the fact may still be stated in its own sub-rows: a reason in its その妥当性
+    (for "why"), or the quantity asked for (150年間, in ②保管期間's その妥当性). An item the 様式 prints
+    sub-rows for is answered from those alone (さいたま市's 紙書類 kept 7年 under ③消去方法 is no 保管期間);
+    one without, from the other items of its group."""
     siblings = siblings_of(index, blank)
+    own = children_of(siblings, blank) or ([] if any(it.parent == blank.key for it in CATALOGUE) else siblings)
     if WHY.search(question):
-        return next((c for c in siblings if c.key == "validity" and not empty(c)), None)
+        return next((c for c in own if justifies(c) and not empty(c)), None)
     unit = asked_unit(question)
     if unit:
-        return next((c for c in siblings if find_quantity(c.value, unit)), None)
+        return next((c for c in own if find_quantity(c.value, unit)), None)
     return None
 
 
@@ -75,8 +88,9 @@ def printed_option(index, chunk: Chunk, offered: tuple[str, ...] = ()) -> tuple[
 def detail_of(index, chunk: Chunk) -> Chunk | None:
     """The 具体的な… item that follows a rating (十分に行っている) and says what is actually done."""
     after = [c for c in siblings_of(index, chunk) if c.lines[0] > chunk.lines[1]]
-    return next((c for c in after[:2] if c.item.startswith(("具体的", "その内容")) or c.item.endswith("の内容")
-                 or c.key == "audit.detail"), None)
+    own = children_of(after, chunk)
+    return own[0] if own else next((c for c in after[:2] if c.item.startswith(("具体的", "その内容"))
+                                    or c.item.endswith("の内容") or c.key == "audit.detail"), None)
 
 
 def every_value(index, best: Scored, question: str, asked: set[str]) -> list[tuple[Chunk, str]]:

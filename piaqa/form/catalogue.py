@@ -47,6 +47,7 @@ class FormItem:
     related: tuple[str, ...] = ()
     reason_ja: str = ""
     reason_en: str = ""
+    parent: str | None = None  # the key of the row this sub-row belongs to (その妥当性 of ②保管期間, 具体的な…)
 
     @property
     def choice(self) -> bool:
@@ -114,7 +115,7 @@ def _item(entry: dict) -> FormItem:
         raise CatalogueError(f"catalogue item {key!r}: group {group!r} is not one of {', '.join(GROUPS)}")
     return FormItem(key=key, labels=labels, type=kind, options=options, unit=entry.get("unit", ""),
                     group=group, within=_strings(entry, "section"), numbers=numbers, older=_pairs(entry, "older"),
-                    ja=entry.get("ja", ""), en=entry.get("en", ""))
+                    ja=entry.get("ja", ""), en=entry.get("en", ""), parent=entry.get("parent") or None)
 
 
 def _absent(entry: dict) -> FormItem:
@@ -142,6 +143,8 @@ def parse_catalogue(data: dict) -> Catalogue:
     for it in items:
         if missing := [k for k in it.related if k not in known]:
             raise CatalogueError(f"catalogue absent fact {it.key!r}: related key {missing[0]!r} is not in the catalogue")
+        if it.parent and it.parent not in known:
+            raise CatalogueError(f"catalogue item {it.key!r}: parent {it.parent!r} is not in the catalogue")
     printings = tuple(Printing(p.get("form", ""), p.get("name", ""), p.get("note", "")) for p in data.get("printing", []))
     return Catalogue(tuple(items), printings)
 
