@@ -155,6 +155,16 @@ def test_a_choice_left_unselected_is_not_stated_from_another_item(index):
     assert "150年" in answer(index, "大分市の住基で住民票の除票は最低何年保管する？").answer
 
 
+def test_the_table_of_contents_and_a_rating_the_question_is_not_about_answer_nothing(index):
+    """項目一覧 lists the form's parts and answers no question; a rating (十分である) answers a yes/no question
+    only about its own item. Asked whether the data is kept after moving away, the passage that says how long
+    it is kept (さいたま市 ②保管期間's その妥当性, 003:217) is the answer."""
+    ans = answer(index, "Does Saitama keep my data after I move away?")
+    assert ans.citations[0].chunk.lines == (217, 217)
+    assert all(h.chunk.item != "項目一覧" for h in ans.citations)
+    assert answer(index, "さいたま市の国年で、委託先の監督は十分ですか？").status == ANSWERED
+
+
 def test_a_greeting_before_the_question_asks_nothing(index):
     """「いつも」 is no 「いつ」: a greeting does not make a question ask for a date."""
     ans = answer(index, "いつもお世話になっております。大分市の住基の委託先は？")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from ..chunk import shown_blank
 from ..models import Chunk, Hit
+from ..parse.record import NAVIGATION_LABELS
 from ..orgs import unknown_organisation
 from ..query import Query, analyse
 from ..retrieve import check_k, checked_question
@@ -315,6 +316,7 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
         return Answer(question, NO_MATCH, conflict)
     hits = index.search(question, k=max(k, POOL), org=org, affair=affair, form=form, history=history, as_of=as_of,
                         doc=doc, query=query)
+    hits = [h for h in hits if h.chunk.item not in NAVIGATION_LABELS]  # the table of contents answers nothing
     if not hits:
         return Answer(question, NO_MATCH, say(question, "no_passage"))
     field = ("org" if len(query.orgs) > 1 and not org else

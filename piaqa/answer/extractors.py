@@ -171,8 +171,8 @@ def extract_yes_no(chunk: Chunk, question: str, topic: set[str]) -> str | None:
     about_cover = chunk.key is None or chunk.key.startswith("cover.")  # "is it a 全項目評価書?" asks the cover
     if other or (about_cover and chunk.form and _one_of(question, chunk.form, FORM_TYPES)):
         return f"いいえ (No): {other or chunk.form}"
-    if chunk.selected:
-        return chunk.selected
+    if chunk.selected:  # the typed value decides, for a question about this item
+        return chunk.selected if about_item(chunk, question, topic) else None
     value = plain(chunk)
     if is_placeholder(value):
         return None
@@ -181,6 +181,20 @@ def extract_yes_no(chunk: Chunk, question: str, topic: set[str]) -> str | None:
         return None  # a sentence that shares no word with the question decides nothing
     clause = sentence if len(sentence) <= YESNO_REASON else sentence[:YESNO_REASON] + "…"
     return f"{polarity(sentence)}: {clause}"  # the whole deciding sentence is the first citation
+
+
+def about_item(chunk: Chunk, question: str, topic: set[str]) -> bool:
+    """Whether a question is about a choice item: it shares a word of the item's label or names one of its
+    options (a rating 十分である says nothing to "Does it keep my data after I move?").
+
+    >>> c = Chunk("x", "d", None, None, None, "Ⅱ", "⑦再委託の有無", "itaku.subcontract", "[再委託する]", "", (1, 1), None,
+    ...           False, selected="再委託する", value="[再委託する]")
+    >>> about_item(c, "再委託している？", {"再", "委託", "する"}), about_item(c, "Is my data kept?", {"data", "kept"})
+    (True, False)
+    """
+    label = {t for t in tokens(chunk.item) if len(t) >= 2}
+    options = (by_key(chunk.key).options if chunk.key else ()) + split_options(chunk.text)[1]
+    return bool(label & topic) or any(compact(o) in compact(question) for o in options if len(compact(o)) >= 2)
 
 
 def extract_explanation(chunk: Chunk, question: str, topic: set[str]) -> str | None:
