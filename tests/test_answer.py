@@ -165,6 +165,13 @@ def test_the_table_of_contents_and_a_rating_the_question_is_not_about_answer_not
     assert answer(index, "さいたま市の国年で、委託先の監督は十分ですか？").status == ANSWERED
 
 
+def test_a_yes_no_question_about_a_box_is_answered_by_its_tick(index):
+    """②入手方法 of 大分市's 住基 ticks 紙 (004:138): asked whether the data comes on paper, the tick decides."""
+    ans = answer(index, "大分市の住基では紙で特定個人情報を入手していますか？")
+    assert (ans.status, ans.answer) == (ANSWERED, "はい (Yes): 紙")
+    assert ans.citations[0].chunk.key == "acquire.method"
+
+
 def test_a_greeting_before_the_question_asks_nothing(index):
     """「いつも」 is no 「いつ」: a greeting does not make a question ask for a date."""
     ans = answer(index, "いつもお世話になっております。大分市の住基の委託先は？")

@@ -50,8 +50,15 @@ def find_contact(question: str) -> FactType | None:
 
     >>> find_contact("What fax number?").name, find_contact("いつ公表された？") is None
     ('fax', True)
+    >>> find_contact("Is the data received by e-mail?") is None, find_contact("メールで送っていますか") is None
+    (True, True)
     """
+    if MEANS.search(question):
+        return None  # a way data is sent (by e-mail, 電話で), not a contact detail asked for
     return next((f for f in FACTS if f is not DATE_FACT and f.asked.search(question)), None)
+
+
+MEANS = re.compile(r"\b(?:by|via|through|over)\s+(?:e-?mail|fax|telephone|phone)\b|(?:メール|ＦＡＸ|FAX|ファックス|ファクス|電話)(?:で|により|によって|を使って)", re.I)
 
 
 def find_fact(question: str) -> FactType | None:

@@ -173,6 +173,8 @@ def extract_yes_no(chunk: Chunk, question: str, topic: set[str]) -> str | None:
         return f"いいえ (No): {other or chunk.form}"
     if chunk.selected:  # the typed value decides, for a question about this item
         return chunk.selected if about_item(chunk, question, topic) else None
+    if chunk.key and by_key(chunk.key).type == "ticks":
+        return ticked_or_not(chunk, question)
     value = plain(chunk)
     if is_placeholder(value):
         return None
@@ -195,6 +197,24 @@ def about_item(chunk: Chunk, question: str, topic: set[str]) -> bool:
     label = {t for t in tokens(chunk.item) if len(t) >= 2}
     options = (by_key(chunk.key).options if chunk.key else ()) + split_options(chunk.text)[1]
     return bool(label & topic) or any(compact(o) in compact(question) for o in options if len(compact(o)) >= 2)
+
+
+def ticked_or_not(chunk: Chunk, question: str) -> str | None:
+    """A yes/no question about a box of a tick item: はい when the box it names is ticked, いいえ when it is
+    not; None when it names none of the item's boxes (the item does not decide it).
+
+    >>> c = Chunk("x", "d", None, None, None, "Ⅱ", "②入手方法", "acquire.method", "[○] 紙 [ ] 電子メール", "", (1, 1),
+    ...           None, False, checked=("紙",), value="")
+    >>> ticked_or_not(c, "紙で入手していますか"), ticked_or_not(c, "電子メールで受け取る？"), ticked_or_not(c, "Is it sent by fax?")
+    ('はい (Yes): 紙', 'いいえ (No): 電子メール', None)
+    """
+    flat = compact(question)
+    boxes = sorted({*by_key(chunk.key).options, *chunk.checked}, key=len, reverse=True)
+    named = next((b for b in boxes if compact(b) and compact(b) in flat), None)
+    if named is None:
+        return None
+    ticked = any(compact(c).startswith(compact(named)) for c in chunk.checked)
+    return f"{'はい (Yes)' if ticked else 'いいえ (No)'}: {named}"
 
 
 def extract_explanation(chunk: Chunk, question: str, topic: set[str]) -> str | None:
