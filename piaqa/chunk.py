@@ -164,9 +164,10 @@ def shown_blank(chunk: Chunk) -> bool:
 
 
 def is_empty(chunk: Chunk) -> bool:
-    """The passage's item says nothing: its typed value is blank or a choice left unselected; for a passage
-    no catalogue item types (an unlabelled row), no selection, no tick and a placeholder value (—, 提供先一覧に記載).
-    One rule for the store's blank flag and the answer layer."""
-    if chunk.state:
-        return chunk.state in ("blank", "unselected")
-    return not (chunk.selected or chunk.checked) and is_placeholder(chunk.value)
+    """The passage says nothing: its item's typed value is blank or a choice left unselected, or unread with
+    nothing beside the label (a PDF dump printed it elsewhere); for a passage no catalogue item types (an
+    unlabelled row), no selection, no tick and a placeholder value (—, 提供先一覧に記載). One rule for the
+    store's blank flag and the answer layer."""
+    if chunk.state in ("blank", "unselected"):
+        return True
+    return chunk.state in ("", "unread") and not (chunk.selected or chunk.checked) and is_placeholder(chunk.value)
