@@ -316,7 +316,8 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
         return Answer(question, NO_MATCH, conflict)
     hits = index.search(question, k=max(k, POOL), org=org, affair=affair, form=form, history=history, as_of=as_of,
                         doc=doc, query=query)
-    hits = [h for h in hits if h.chunk.item not in NAVIGATION_LABELS]  # the table of contents answers nothing
+    # the table of contents answers only a question about it
+    hits = [h for h in hits if h.chunk.item not in NAVIGATION_LABELS or compact(h.chunk.item) in compact(question)]
     if not hits:
         return Answer(question, NO_MATCH, say(question, "no_passage"))
     field = ("org" if len(query.orgs) > 1 and not org else

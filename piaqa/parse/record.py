@@ -188,7 +188,8 @@ def _walk(sections: tuple[Section, ...], path: tuple[str, ...] = ()):
         yield from _walk(s.children, here)
 
 
-NAVIGATION_LABELS = ("項目一覧", "様式")  # the table of contents and the form number: no item of the 様式
+NAVIGATION_LABELS = ("項目一覧",)  # the table of contents: no item of the 様式
+IGNORED_LABELS = (*NAVIGATION_LABELS, "様式")  # nor the form number printed on the cover
 
 
 def record_of(doc: Document) -> Record:
@@ -201,7 +202,7 @@ def record_of(doc: Document) -> Record:
             if it.history:
                 continue
             if not it.key:
-                if it.label and it.label not in NAVIGATION_LABELS:
+                if it.label and it.label not in IGNORED_LABELS:
                     unknown[squeeze(it.label)] = None
                 continue
             entry = by_key(it.key)
