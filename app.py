@@ -62,8 +62,13 @@ def documents_rows(state: State, query: str = "") -> list[list]:
     """The documents by organisation, 事務, form, 公表日 and number (file name last), filtered by `query`."""
     rows = [[d.org or "", d.affair or "", d.form or "", d.published or "", d.number or "", d.source, d.chunks]
             for d in sorted(state.index.documents.values(), key=lambda d: (d.org or "", d.affair or "", d.source))]
-    words = query.split()
+    words = (query or "").split()  # a search box not yet filled in is None
     return [r for r in rows if all(any(w in str(cell) for cell in r) for w in words)]
+
+
+def asked_rows(asked: list | None, lang: str = "ja") -> dict:
+    """The questions asked so far, under headers in the page's language."""
+    return {"headers": [t(lang, k) for k in ASKED_COLUMNS], "data": asked or []}
 
 
 def build(state: State) -> gr.Blocks:
@@ -225,7 +230,7 @@ def build(state: State) -> gr.Blocks:
         inputs = [question, org, affair, form, history, as_of, doc, lang, asked]
         for trigger in (go.click, question.submit):
             trigger(ask, inputs, [answer_out, cards_out, json_out, export, asked],
-                    api_name="ask" if trigger == go.click else False).success(lambda a: a, asked, asked_table,
+                    api_name="ask" if trigger == go.click else False).success(asked_rows, [asked, lang], asked_table,
                                                                               queue=False)
         target.change(view, [target, lang], [viewer, pdf_page, tabs], api_name="view").then(js=SCROLL)
         table.select(pick_document, [table, lang], [viewer, pdf_page, tabs]).then(js=SCROLL)
@@ -259,7 +264,8 @@ def build(state: State) -> gr.Blocks:
         lang.change(relabel, lang, [title, intro, *(c for c, _ in labelled), *(b for b, _ in buttons),
                                     *(x for x, _ in tab_list), org, affair, form, doc]).then(
             facts_table, [item, lang], [fact_rows, fact_targets, csv_file, json_file]).then(
-            lambda code, q: lists(code, q)[4], [lang, docs_query], table)
+            lambda code, q: lists(code, q)[4], [lang, docs_query], table).then(
+            asked_rows, [asked, lang], asked_table)
 
         def opened(request: gr.Request):
             code = page_language(request.headers.get("accept-language") if request else None)

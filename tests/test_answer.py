@@ -165,23 +165,26 @@ def test_the_table_of_contents_and_a_rating_the_question_is_not_about_answer_not
     assert answer(index, "さいたま市の国年で、委託先の監督は十分ですか？").status == ANSWERED
 
 
-def test_a_yes_no_question_about_a_box_is_answered_by_its_tick(index):
-    """②入手方法 of 大分市's 住基 ticks 紙 (004:138): asked whether the data comes on paper, the tick decides."""
-    ans = answer(index, "大分市の住基では紙で特定個人情報を入手していますか？")
-    assert (ans.status, ans.answer) == (ANSWERED, "はい (Yes): 紙")
-    assert ans.citations[0].chunk.key == "acquire.method"
+def test_a_name_printed_but_unreadable_is_said_so_and_nothing_stands_in(index):
+    """000's ③委託先名 is a PDF dump's broken row (bracket pieces of the boxes beside it): the answer says it
+    cannot be read, citing the row, and gives no other item's text as the contractor."""
+    ans = answer(index, "大分市の国年の委託先は？")
+    assert ans.status == NOT_STATED and "読み取れません" in ans.answer
+    assert ans.citations[0].chunk.item == "③委託先名"
 
 
-def test_a_greeting_before_the_question_asks_nothing(index):
-    """「いつも」 is no 「いつ」: a greeting does not make a question ask for a date."""
-    ans = answer(index, "いつもお世話になっております。大分市の住基の委託先は？")
-    assert (ans.status, ans.answer) == (ANSWERED, "日本電気株式会社大分支店")
-
-
-def test_a_rating_item_without_the_count_asked_for_is_answered_from_its_detail(index):
-    ans = answer(index, "さいたま市の情報セキュリティの監査は何課が対象？")
-    assert (ans.status, ans.answer) == (ANSWERED, "24課")
-    assert ans.citations[0].chunk.item == "具体的な内容"
+@pytest.mark.parametrize("question, expected, cited", [
+    # ②入手方法 of 大分市's 住基 ticks 紙 (004:138): asked whether the data comes on paper, the tick decides
+    ("大分市の住基では紙で特定個人情報を入手していますか？", "はい (Yes): 紙", "②入手方法"),
+    # 「いつも」 is no 「いつ」: a greeting does not make a question ask for a date
+    ("いつもお世話になっております。大分市の住基の委託先は？", "日本電気株式会社大分支店", "⑥委託先名"),
+    # a rating holds no count: its detail gives the 24課 asked for
+    ("さいたま市の情報セキュリティの監査は何課が対象？", "24課", "具体的な内容"),
+])
+def test_a_typed_answer_and_the_item_it_is_read_from(index, question, expected, cited):
+    ans = answer(index, question)
+    assert (ans.status, ans.answer) == (ANSWERED, expected)
+    assert ans.citations[0].chunk.item == cited
 
 
 def test_change_log_answers_with_the_date_of_the_change(index):

@@ -29,6 +29,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+APP_LOGS: list[Path] = []  # the running app's log, read by tests that must leave no traceback in it
+
+
 @pytest.fixture(scope="module")
 def app_url(index, settings, tmp_path_factory):
     """python app.py on a copy of the session index, on a free localhost port."""
@@ -38,6 +41,7 @@ def app_url(index, settings, tmp_path_factory):
     env = {**os.environ, "PIAQA_INDEX": str(work / "index"), "PIAQA_CACHE": str(settings.cache_dir),
            "PIAQA_UPLOADS": str(work / "uploads"), "PIAQA_PORT": str(port), "PIAQA_ADMIN_PASSWORD": ADMIN}
     log = open(work / "app.log", "w")
+    APP_LOGS.append(work / "app.log")
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 180
@@ -221,6 +225,11 @@ def test_the_page_speaks_the_browser_s_language_and_switches(browser, app_url):
     ja.get_by_text("English", exact=True).click()
     ja.wait_for_function("() => document.querySelector('[role=tab]').innerText.trim() === 'Ask'")
     assert ja.locator("#piaqa-ask").inner_text().strip() == "Ask"
+    # the tables switch too: the questions asked so far, and the documents (whose search box is still empty)
+    ja.wait_for_function("() => (document.querySelector('#piaqa-asked')?.innerText || '').includes('question')")
+    ja.locator("[data-tab-id=docs]").click()
+    ja.wait_for_function("() => (document.querySelector('#piaqa-documents')?.innerText || '').includes('Organisation')")
+    assert "Traceback" not in APP_LOGS[-1].read_text(encoding="utf-8")
     ja.locator("[data-tab-id=facts]").click()  # switched pages keep their downloads working
     ja.wait_for_function("() => (document.querySelector('#piaqa-facts')?.innerText || '').includes('Organisation')")
     assert ja.locator("#piaqa-facts-csv").inner_text().strip() == "Export CSV"

@@ -109,6 +109,14 @@ def test_a_text_item_with_nothing_beside_its_label_is_unread_in_a_pdf_dump_and_b
     assert typed(basis, row("②法令上の根拠", ""), "table_text").state == BLANK
 
 
+def test_a_name_that_took_in_other_cells_check_boxes_is_unread():
+    """000's ③委託先名 (L713) runs into the boxes printed beside it in the PDF dump: no name holds brackets."""
+    name = by_key("itaku.contractor_name")
+    broken = Item("③委託先名", name.key, "再委託] 専用線] 紙10万人以上100万人未満[ ] 電子メール", "③委託先名", (1, 1))
+    assert typed(name, broken, "pdf_text").state == UNREAD
+    assert typed(name, Item("③委託先名", name.key, "架空システム株式会社", "③委託先名", (1, 1)), "pdf_text").state == READ
+
+
 def test_ticks_are_the_ticked_members_or_unselected_or_unread():
     method = by_key("acquire.method")
     assert ticks(method, item("[○] 紙 [ ] 電子メール", checked=["紙"])).members == ("紙",)

@@ -193,6 +193,11 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
         near = printed_option(index, chunk, offered) or value_beside(index, chunk, asks, question, asked)
         if near:
             return _from(near[0], near[1], chunk, hits, question, looked_for)
+        if chunk.state == "unread" and query.keys and chunk.key == query.keys[0] and by_key(chunk.key).type in (
+                "name", "one_of"):
+            # the name or choice asked about is printed but could not be read: no other item's value stands in
+            return Answer(question, NOT_STATED, not_stated(question, "unread", item=chunk.item or looked_for or ""),
+                          _cite([Hit(chunk, 0.0)], hits), looked_for)
         best = next((s for s in ranked if not s.features.blank and s.extracted
                      and (asks not in TYPED or grounded(s))), best)
         chunk = best.candidate.chunk

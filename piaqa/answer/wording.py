@@ -23,6 +23,8 @@ SENTENCES: dict[str, dict[str, str]] = {
     "none_marked": {"ja": "{options}のどれにも印がありません。", "en": "none of {options} is marked in the passages about it."},
     "no_typed": {"ja": "{where}{what}の記載がありません。", "en": "no {what} is given{where}."},
     "under": {"ja": "{item}に", "en": " under {item}"},
+    "unread": {"ja": "{item}は印字されていますが、この文書からは値を読み取れません（PDFの表が崩れています）。",
+               "en": "{item} is printed, but its value cannot be read from this document (its PDF table is broken apart)."},
     "only_restated": {"ja": "{item}に書かれているのは質問にある「{value}」だけです。",
                       "en": "{item} gives only {value}, which the question already says."},
     "empty_question": {"ja": "登録されている評価書について質問してください。", "en": "Ask a question about the indexed assessments."},

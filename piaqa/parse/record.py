@@ -22,6 +22,7 @@ GROUP_TITLE = re.compile(rf"^\s*({'|'.join(GROUPS)})\s*([0-9０-９]+)")
 BOX_MARK = re.compile(r"[\[［〔]\s*(?:<input\b[^>]*>)?\s*[\]］〕]|<input\b")
 TICK = re.compile(r"[○〇]|checked")
 COUNT = re.compile(r"[(（]\s*([0-9０-９,，]+)\s*[)）]\s*件|^\s*([0-9０-９,，]+)\s*(?:件|人)?\s*$")
+BOX_PIECE = re.compile(r"[\[\]［］]")  # a bracket of a check box or a selected option
 BRACKETS = re.compile(r"[\[［]([^\[\]［］]*)[\]］]")
 
 
@@ -156,6 +157,8 @@ def typed(entry: FormItem, item: Item, family: str = TABLE) -> Value:
     text = item.value.strip()
     if not text and family == PDF:
         return Value(UNREAD)  # nothing beside the label: a PDF dump printed the value away from it
+    if entry.type == "name" and BOX_PIECE.search(text):
+        return Value(UNREAD, text)  # a name holds no check-box pieces: the row took in other cells' boxes
     if is_placeholder(text):
         return Value(BLANK)
     if entry.type == "count":
