@@ -6,10 +6,11 @@ import pytest
 
 from piaqa.answer.asks import asked_type, moved_values, offered_options
 from piaqa.answer.extractors import empty, extract, extract_kind, is_debris
-from piaqa.answer.rank import group_numbers, in_section, moved_in, section_numbers
+from piaqa.answer.rank import in_section, moved_in
+from piaqa.answer.signals import group_numbers, section_numbers
 from dataclasses import replace
 
-from piaqa.answer.core import prints
+from piaqa.answer.verdicts import prints
 from piaqa.chunk import shown_blank
 from piaqa.query import detect_keys
 from piaqa.schema import by_key
@@ -201,7 +202,7 @@ def test_a_name_in_a_longer_text():
 def test_only_a_document_read_whole_can_lack_an_item(tmp_path):
     """'It has no such item' needs a document whose form was recovered: a badly read one (here, the first
     pages only, as a PDF reader that lost the table gives) shows a dozen items, so its missing item is no evidence."""
-    from piaqa.answer.core import read_well
+    from piaqa.answer.verdicts import read_well
     from piaqa.chunk import chunk_document
     from piaqa.parse import parse_file
 

@@ -1,4 +1,5 @@
 """answer: retrieved passages -> a short cited answer with a status."""
-from .core import ANSWERED, NO_MATCH, NOT_STATED, Answer, answer
+from .core import answer
+from .result import ANSWERED, NO_MATCH, NOT_STATED, Answer
 
 __all__ = ["ANSWERED", "NO_MATCH", "NOT_STATED", "Answer", "answer"]

@@ -1,15 +1,9 @@
-"""Cited answers: the short answer from the form, an honest "not stated", or "no match".
-
-Status:
-- answered:   the form says it; the answer is the item's value / selected option / best sentence.
-- not_stated: the documents asked about were found but do not contain the fact (the form has no
-              such item, the item is empty or unselected, or the detail asked for is not in it).
-- no_match:   nothing in the index is about what was asked (e.g. an organisation not indexed).
+"""Cited answers: one document's passages ranked once, the winner's typed value, or an honest "not stated"
+(the statuses are in result.py; the verdicts certain before ranking in verdicts.py).
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from ..chunk import shown_blank
 from ..models import Chunk, Hit
@@ -17,114 +11,20 @@ from ..parse.record import NAVIGATION_LABELS
 from ..orgs import unknown_organisation
 from ..query import Query, analyse
 from ..retrieve import check_k, checked_question
-from ..forms import printed_by
-from ..schema import FormItem, by_key, label_core
-from ..text import compact, has_content, squeeze
+from ..schema import by_key
+from ..text import compact, has_content
 from ..tokenize import tokens
 from .asks import asked_type, offered_options
-from .extract import find_contact
-from .extractors import empty, extract, plain
+from .extract import find_contact, plain
+from .extractors import empty, extract
 from .nearby import annex_count, counted_group, detail_of, group_members, every_value, printed_option, stated_elsewhere, value_beside
-from .rank import POOL, Scored, group_of, log_only, rank
+from .rank import POOL, Scored, group_of, rank
+from .result import ANSWERED, NO_MATCH, NOT_STATED, Answer, cite, label_of
 from .scope import filter_conflict
-from .wording import language, not_stated, say, word
-
-ANSWERED, NOT_STATED, NO_MATCH = "answered", "not_stated", "no_match"
-MAX_CITATIONS = 5
-
-
-@dataclass(frozen=True)
-class Answer:
-    question: str
-    status: str
-    answer: str
-    citations: tuple[Hit, ...] = ()
-    looked_for: str | None = None  # the form item that was looked for
-    parts: tuple["Answer", ...] = ()  # one per organisation, for questions about several
-    generated: bool = False  # written by a chat model from the cited passages
-    version: str | None = None  # which version of its assessment the answer is from, when several are indexed
-    values: tuple[tuple[str, str, Hit], ...] = ()  # (group, value, its passage) of an item several groups fill in
-
+from .verdicts import restates, schema_verdict
+from .wording import not_stated, say, word
 
 MAX_DOCUMENTS = 5  # documents answered side by side when a question names none
-
-
-def _value(chunk: Chunk) -> str:
-    if chunk.selected:
-        return chunk.selected
-    if chunk.checked:
-        return "、".join(chunk.checked)
-    return chunk.value.strip()
-
-
-def _related(index, entry: FormItem, hits: list[Hit], doc: str) -> list[Hit]:
-    """The items that say what the form does say about an absent fact, from the best matching group."""
-    found = [h for h in hits if h.chunk.key in entry.related and not h.chunk.history]
-    section = found[0].chunk.section if found else None
-    pool = [c for c in index.chunks_of(doc) if c.key in entry.related and not c.history
-            and (section is None or c.section == section)]
-    ranked = sorted(pool, key=lambda c: entry.related.index(c.key))
-    return [*(Hit(c, 0.0) for c in ranked), *found]
-
-
-def _cite(first: list[Hit], rest: list[Hit]) -> tuple[Hit, ...]:
-    out: list[Hit] = []
-    for hit in [*first, *rest]:
-        if all(hit.chunk.id != h.chunk.id for h in out):
-            out.append(hit)
-    return tuple(out[:MAX_CITATIONS])
-
-
-def _label(entry: FormItem) -> str:
-    return entry.labels[0]
-
-
-WELL_READ_ITEMS = 30  # distinct form items (schema keys) a document read whole shows; the forms have ~100
-
-
-def read_well(chunks: list[Chunk]) -> bool:
-    """Whether the reader recovered the form of a document: only then does a missing item mean the
-    document has none (a PDF read badly shows a dozen items, and its 'no such item' would be false)."""
-    return len({c.key for c in chunks if c.key and not c.history}) >= WELL_READ_ITEMS
-
-
-def prints(chunks: list[Chunk], entry: FormItem) -> bool:
-    """Whether a document prints one of the item's labels as a line of its own (a heading inside free text,
-    ＜技術的対策＞): then "the form type has no such item" is no answer. A label's words inside a sentence
-    (保管期間を過ぎた…) are no item."""
-    labels = {label_core(label) for label in entry.labels}
-    return any(label_core(HEADING_MARKS.sub("", line)) in labels for c in chunks for line in c.text.splitlines())
-
-
-HEADING_MARKS = re.compile(r"[＜＞<>【】〈〉\[\]［］]")
-
-
-def schema_verdict(index, query: Query, entry: FormItem | None, asks: str, doc: str, hits: list[Hit]) -> Answer | None:
-    """'Not stated' that is certain from the schema and the document alone, before any ranking: a fact
-    no form item holds, no 変更箇所 for a question about changes, no such item in this document."""
-    question = query.text
-    if entry and entry.absent:
-        related = _related(index, entry, hits, doc)
-        said = "; ".join(dict.fromkeys(f"{h.chunk.item}: {squeeze(_value(h.chunk).replace(chr(10), ' '))[:60]}"
-                                       for h in related[:3]))
-        text = not_stated(question, "no_item", label=_label(entry)) + (
-            (" " if language(question) == "en" else "") + say(question, "it_says", said=said) if said else "")
-        return Answer(question, NOT_STATED, text, _cite(related, hits), _label(entry))
-    chunks = index.chunks_of(doc)
-    form = chunks[0].form if chunks else None
-    if entry and not printed_by(form, entry.key) and not any(c.key == entry.key for c in chunks) and not prints(
-            chunks, entry):
-        return Answer(question, NOT_STATED, not_stated(question, "form_has_no_item", form=form, label=_label(entry)),
-                      _cite([], hits), _label(entry))
-    if asks == "change" and not any(c.history for c in chunks):
-        return Answer(question, NOT_STATED, not_stated(question, "no_changelog"), _cite([], hits), "変更箇所")
-    if entry and (entry.key.startswith("cover.") or (asks != "change" and not log_only(chunks) and read_well(chunks))):
-        labels = {label_core(label) for label in entry.labels}
-        if not any(c.key == entry.key or label_core(c.item) in labels for c in chunks if not c.history) and not prints(
-                chunks, entry):
-            return Answer(question, NOT_STATED, not_stated(question, "document_has_no_item", label=_label(entry)),
-                          _cite([], hits), _label(entry))
-    return None
 
 
 def from_blank(index, query: Query, best: Scored, asks: str, asked: set[str], hits: list[Hit],
@@ -135,11 +35,11 @@ def from_blank(index, query: Query, best: Scored, asks: str, asked: set[str], hi
     found = stated_elsewhere(index, query.text, chunk)
     if found:
         value = extract(found, asks, query.text, asked) or found.value
-        return Answer(query.text, ANSWERED, value, _cite([Hit(found, 0.0), Hit(chunk, 0.0)], hits), looked_for)
+        return Answer(query.text, ANSWERED, value, cite([Hit(found, 0.0), Hit(chunk, 0.0)], hits), looked_for)
     choice = by_key(chunk.key).choice if chunk.key else False
     return Answer(query.text, NOT_STATED, not_stated(query.text, "not_selected" if choice else "left_blank",
                                                      item=chunk.item or looked_for or ""),
-                  _cite([Hit(chunk, 0.0)], hits), looked_for)
+                  cite([Hit(chunk, 0.0)], hits), looked_for)
 
 
 def from_offered(index, query: Query, ranked: list[Scored], offered: tuple[str, ...], hits: list[Hit],
@@ -155,12 +55,12 @@ def from_offered(index, query: Query, ranked: list[Scored], offered: tuple[str, 
         return _from(other.candidate.chunk, other.extracted, chunk, hits, query.text, looked_for)
     return Answer(query.text, NOT_STATED, not_stated(query.text, "none_marked",
                                                      options="、".join(f"「{o}」" for o in offered)),
-                  _cite([Hit(chunk, 0.0)], hits), looked_for)
+                  cite([Hit(chunk, 0.0)], hits), looked_for)
 
 
 def _from(chunk: Chunk, value: str, cited: Chunk, hits: list[Hit], question: str, looked_for: str | None) -> Answer:
     """An answer taken from `chunk`, cited first, with the item the ranking chose (`cited`) after it."""
-    return Answer(question, ANSWERED, value, _cite([Hit(chunk, 0.0), Hit(cited, 0.0)], hits), looked_for)
+    return Answer(question, ANSWERED, value, cite([Hit(chunk, 0.0), Hit(cited, 0.0)], hits), looked_for)
 
 
 def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
@@ -182,7 +82,7 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
         # a date or a number of a passage the question names in no way is no answer: the item it names decides
         best = next((s for s in ranked if grounded(s)), best)
     chunk = best.candidate.chunk
-    looked_for = _label(entry) if entry else (chunk.item or None)
+    looked_for = label_of(entry) if entry else (chunk.item or None)
     offered = offered_options(question) if asks == "choice" else ()
     if offered and not best.extracted:
         return from_offered(index, query, ranked, offered, hits, looked_for)
@@ -197,14 +97,14 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
                 "name", "one_of"):
             # the name or choice asked about is printed but could not be read: no other item's value stands in
             return Answer(question, NOT_STATED, not_stated(question, "unread", item=chunk.item or looked_for or ""),
-                          _cite([Hit(chunk, 0.0)], hits), looked_for)
+                          cite([Hit(chunk, 0.0)], hits), looked_for)
         best = next((s for s in ranked if not s.features.blank and s.extracted
                      and (asks not in TYPED or grounded(s))), best)
         chunk = best.candidate.chunk
     group = counted_group(question) if asks == "count" and not (best.extracted and grounded(best)) else None
     members = group_members(index, doc, group) if group else []
     if members:  # a group counted, where no item the question names gives the count: the record's members
-        return Answer(question, ANSWERED, str(len(members)), _cite([Hit(c, 0.0) for c in members], hits), group)
+        return Answer(question, ANSWERED, str(len(members)), cite([Hit(c, 0.0) for c in members], hits), group)
     if best.kind != asks and asks not in ("value", "choice", "name", "list"):
         beside = value_beside(index, chunk, asks, question, asked)  # a rating asked "何課": its detail says
         if beside:
@@ -223,39 +123,22 @@ def answer_document(index, query: Query, hits: list[Hit]) -> Answer:
         what = find_contact(question).name if asks == "contact" else None
         where = say(question, "under", item=chunk.item) if chunk.item else ""
         return Answer(question, NOT_STATED, not_stated(question, "no_typed", what=what or word(question, asks),
-                                                       where=where), _cite([Hit(chunk, 0.0)], hits), looked_for)
+                                                       where=where), cite([Hit(chunk, 0.0)], hits), looked_for)
     counted = annex_count(index, chunk) if asks == "count" else None
     if counted:  # an annex split into several passages is one list
-        return Answer(question, ANSWERED, str(counted[0]), _cite([Hit(c, 0.0) for c in counted[1]], hits), looked_for)
+        return Answer(question, ANSWERED, str(counted[0]), cite([Hit(c, 0.0) for c in counted[1]], hits), looked_for)
     if asks in ("name", "value", "list") and restates(best.extracted or "", question):
         # the item holds only what the question already says (the name of the 課長 a question names): no answer
         return Answer(question, NOT_STATED, not_stated(question, "only_restated", item=chunk.item or looked_for or "",
-                                                       value=best.extracted), _cite([Hit(chunk, 0.0)], hits), looked_for)
+                                                       value=best.extracted), cite([Hit(chunk, 0.0)], hits), looked_for)
     if asks in ("name", "value", "choice", "list") or (asks == "explain" and chunk.checked):
         values = every_value(index, best, question, asked)
         if values:
             named = tuple((group_of(c) or c.item, v, Hit(c, 0.0)) for c, v in values)
             return Answer(question, ANSWERED, "／".join(f"{g}: {v}" for g, v, _ in named),
-                          _cite([h for _, _, h in named], hits), looked_for, values=named)
+                          cite([h for _, _, h in named], hits), looked_for, values=named)
     value = best.extracted or extract(chunk, "value", question, asked) or plain(chunk)
-    return Answer(question, ANSWERED, value, _cite([Hit(chunk, 0.0)], hits), looked_for)
-
-
-RESTATED_MIN = 4  # characters of a value long enough that finding it in the question is no coincidence
-
-
-def restates(value: str, question: str) -> bool:
-    """Whether a value is already written in the question (an answer that only repeats the question): each of
-    its words, but a tail of one or two characters with no digit (ほか, 等), is in it.
-
-    >>> restates("健康保険課長", "what is the name of the current 健康保険課長?"), restates("富士通株式会社", "委託先は？")
-    (True, False)
-    >>> restates("市民課長 ほか", "所属長の市民課長の名前は？")
-    True
-    """
-    words = [w for w in map(compact, re.split(r"[\s、,・]+", value)) if len(w) > 2 or re.search(r"\d", w)]
-    flat = compact(question)
-    return sum(map(len, words)) >= RESTATED_MIN and all(w in flat for w in words)
+    return Answer(question, ANSWERED, value, cite([Hit(chunk, 0.0)], hits), looked_for)
 
 
 def grounded(s: Scored) -> bool:
@@ -295,7 +178,7 @@ def side_by_side(question: str, status: str, parts: list[Answer], names: list[st
     joined by ／, each part's first citation first."""
     cited = [(name, p) for name, p in zip(names, parts) if p.citations]
     text = "／".join(f"{name}: {p.answer}" for name, p in cited)
-    cites = _cite([p.citations[0] for _, p in cited], [c for p in parts for c in p.citations])
+    cites = cite([p.citations[0] for _, p in cited], [c for p in parts for c in p.citations])
     return Answer(question, status, text, cites, parts[0].looked_for if parts else None, tuple(parts))
 
 
@@ -342,6 +225,6 @@ def answer(index, question: str, k: int = 10, org: str | None = None, affair: st
     result = answer_document(index, query, by_doc)
     # the passage the answer comes from, then the best passages of the search (which may say more)
     first = list(result.citations[:1]) if result.status == ANSWERED else list(result.citations)
-    cited = _cite(first, [*hits[:2], *result.citations, *hits])
+    cited = cite(first, [*hits[:2], *result.citations, *hits])
     version = index.version_note(cited[0].chunk.doc, as_of) if cited else None
     return replace(result, citations=cited, version=version)

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..text import is_placeholder, squeeze  # noqa: F401  (is_placeholder: re-exported)
+from ..text import is_placeholder, squeeze, strip_html  # noqa: F401  (is_placeholder: re-exported)
 from ..tokenize import tokens
 
 
@@ -159,3 +159,8 @@ def count_answer(question: str, text: str, topic: set[str] = frozenset()) -> str
         return None  # a list's length is not a number of cases, people or divisions
     n = numbered_count(text)
     return str(n) if n else None
+
+
+def plain(chunk) -> str:
+    """The item's value as the document says it (markup gone, entities decoded once)."""
+    return strip_html(chunk.value or chunk.text)

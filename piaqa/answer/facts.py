@@ -18,7 +18,7 @@ from ..models import Chunk
 from ..query import analyse
 from ..schema import by_key, resolve
 from ..text import is_placeholder, squeeze
-from .core import read_well
+from .verdicts import read_well
 from .extractors import extract
 from .rank import group_of
 

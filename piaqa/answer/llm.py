@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 
 from ..errors import PiaqaError
-from .core import NO_MATCH, Answer
+from .result import NO_MATCH, Answer
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,8 @@ from ..vocabulary import ENGLISH
 from ..text import compact
 from .extract import asked_unit, find_quantity, numbered_count
 from .extractors import empty, extract, extract_kind
-from .rank import Scored, group_number, group_numbers, group_of
+from .rank import Scored, group_number, group_of
+from .signals import group_numbers
 
 WHY = re.compile(r"\bwhy\b|reason|なぜ|理由|どうして|妥当性", re.I)
 
