@@ -13,7 +13,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from piaqa.answer import ANSWERED, NO_MATCH, NOT_STATED, answer
 from piaqa.answer.llm import generate
 
-from .conftest import DOCS
+from .conftest import CORPUS, DOCS
 
 
 def items(ans):
@@ -309,3 +309,27 @@ def test_a_document_filter_keeps_one_document_and_reports_a_contradiction(index)
     assert missing.status == NO_MATCH and DOCS["oita_juki"] in missing.answer  # what the filter accepts
     with pytest.raises(QueryError, match="no indexed document is named"):
         index.search("委託先は？", doc="nowhere.txt")
+
+
+def test_eval_scores_on_the_index_it_builds_and_reports_not_stated_and_voices(settings, embedder, tmp_path):
+    """`piaqa eval` builds a throwaway index and asks on it while its files exist (they open lazily), and reports
+    not-stated precision and recall and a row per voice. The scorer here is the QA folder's own score.py, as
+    shared/eval has one; this one counts what it is given."""
+    from piaqa.evaluate import report_text, run_eval
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / DOCS["oita_juki"]).write_bytes((CORPUS / DOCS["oita_juki"]).read_bytes())
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in [
+        {"id": "x-1", "question": "大分市の住基の委託先は？", "voice": "citizen", "kind": "field"},
+        {"id": "x-2", "question": "who is the 再委託先 for 住基 in 大分市", "voice": "staff", "kind": "not_stated",
+         "unanswerable": True}]), encoding="utf-8")
+    (tmp_path / "score.py").write_text(
+        "def score(questions, results, seeds):\n"
+        "    return {'answered': sum(r.get('status') == 'answered' for r in results.values()), 'n': len(questions)}\n",
+        encoding="utf-8")
+    report = run_eval(qa, settings, baselines=False, corpus=corpus)
+    assert report["piaqa_answers"]["not_stated_precision"] == 1.0 and report["piaqa_answers"]["not_stated_recall"] == 1.0
+    assert {"voice:citizen", "voice:staff"} <= set(report["answers_by"])
+    assert "not_stated_precision" in report_text(report)
