@@ -90,11 +90,20 @@ def _printed_at(entry: FormItem, label: str, path: tuple[str, ...]) -> bool:
     return False
 
 
+_BY_KEY: dict[str, FormItem] = {entry.key: entry for entry in CATALOGUE}
+
+
 def by_key(key: str) -> FormItem:
-    for entry in CATALOGUE:
-        if entry.key == key:
-            return entry
-    raise KeyError(key)
+    """The catalogue entry of a key; KeyError for a key the catalogue does not have."""
+    return _BY_KEY[key]
+
+
+def has_sub_rows(key: str) -> bool:
+    """Whether the 様式 prints sub-rows under the item (その妥当性, 具体的な…: catalogue `parent`)."""
+    return key in _PARENTS
+
+
+_PARENTS = frozenset(entry.parent for entry in CATALOGUE if entry.parent)
 
 
 def _choice_options() -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from ..models import Chunk
 from ..parse.fields import split_options
 from ..chunk import is_empty
 from ..orgs import normalise
-from ..schema import CATALOGUE, by_key
+from ..schema import CATALOGUE, by_key, has_sub_rows
 from ..vocabulary import ENGLISH
 from ..text import compact
 from .extract import asked_unit, find_quantity, numbered_count
@@ -43,7 +43,7 @@ def stated_elsewhere(index, question: str, blank: Chunk) -> Chunk | None:
     sub-rows for is answered from those alone (さいたま市's 紙書類 kept 7年 under ③消去方法 is no 保管期間);
     one without, from the other items of its group."""
     siblings = siblings_of(index, blank)
-    own = children_of(siblings, blank) or ([] if any(it.parent == blank.key for it in CATALOGUE) else siblings)
+    own = children_of(siblings, blank) or ([] if blank.key and has_sub_rows(blank.key) else siblings)
     if WHY.search(question):
         return next((c for c in own if justifies(c) and not empty(c)), None)
     unit = asked_unit(question)
